@@ -1,0 +1,269 @@
+"""The publication's content: projects, sections, issues, items.
+
+Visibility lives in one place, `ItemQuerySet.public()` (and its issue
+counterpart): every public page, feed, sitemap and export starts from it.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from taggit.managers import TaggableManager
+
+from newsletter.markdown import render_markdown
+
+
+class Project(models.Model):
+    """A project the newsletter covers, such as Helm or Gateway API."""
+
+    class Maturity(models.TextChoices):
+        GRADUATED = "graduated", _("CNCF graduated")
+        INCUBATING = "incubating", _("CNCF incubating")
+        SANDBOX = "sandbox", _("CNCF sandbox")
+        OTHER = "other", _("Other")
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    summary = models.TextField(_("summary"), blank=True)
+    homepage = models.URLField(_("homepage"), blank=True)
+    repository = models.URLField(_("repository"), blank=True)
+    maturity = models.CharField(
+        _("maturity"), max_length=20, choices=Maturity.choices, default=Maturity.OTHER
+    )
+    aliases = models.CharField(
+        _("aliases"),
+        max_length=200,
+        blank=True,
+        help_text=_("Other names used in titles, comma separated (e.g. K8s)."),
+    )
+    logo = models.ImageField(_("logo"), upload_to="projects/", blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("project")
+        verbose_name_plural = _("projects")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("newsletter:project_detail", kwargs={"slug": self.slug})
+
+    @property
+    def names(self) -> list[str]:
+        """The project's name and aliases, as they may appear in a title."""
+        return [self.name, *(a.strip() for a in self.aliases.split(",") if a.strip())]
+
+
+class Section(models.Model):
+    """A recurring column of the newsletter, such as "产品新功能/新版本"."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    emoji = models.CharField(_("emoji"), max_length=16, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    position = models.PositiveSmallIntegerField(_("default position"), default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
+
+    def __str__(self) -> str:
+        return f"{self.emoji} {self.name}".strip()
+
+    def get_absolute_url(self) -> str:
+        return reverse("newsletter:section_detail", kwargs={"slug": self.slug})
+
+
+class IssueQuerySet(models.QuerySet):
+    def public(self) -> "IssueQuerySet":
+        """Issues a reader may see: released, and their publish time has passed.
+
+        A scheduled issue becomes public by itself once `publish_at` passes, so
+        nothing has to run at the stroke of the hour.
+        """
+        return self.filter(
+            status__in=[Issue.Status.SCHEDULED, Issue.Status.PUBLISHED],
+            publish_at__lte=timezone.now(),
+        )
+
+
+class Issue(models.Model):
+    """One edition of the newsletter."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SCHEDULED = "scheduled", _("Scheduled")
+        PUBLISHED = "published", _("Published")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    slug = models.SlugField(_("slug"), max_length=50, unique=True, help_text=_("e.g. 2025-11"))
+    title = models.CharField(_("title"), max_length=200)
+    period = models.CharField(_("period"), max_length=100, blank=True, help_text=_("e.g. 2025 年 11 月"))
+    intro = models.TextField(_("introduction"), blank=True, help_text=_("Markdown."))
+    intro_html = models.TextField(editable=False, blank=True)
+    cover = models.ImageField(_("cover"), upload_to="covers/", blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    publish_at = models.DateTimeField(_("publish at"), null=True, blank=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = IssueQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-publish_at", "-slug"]
+        verbose_name = _("issue")
+        verbose_name_plural = _("issues")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(status="withdrawn") | Q(publish_at__isnull=False),
+                name="issue_released_has_publish_at",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "publish_at"], name="issue_visibility_idx")]
+
+    def __str__(self) -> str:
+        return self.title or self.slug
+
+    def get_absolute_url(self) -> str:
+        return reverse("newsletter:issue_detail", kwargs={"slug": self.slug})
+
+    def save(self, *args, **kwargs):
+        # Derived HTML is stored so that pages never re-render Markdown.
+        self.intro_html = render_markdown(self.intro, anchor_prefix=f"issue-{self.slug}")
+        super().save(*args, **kwargs)
+
+
+class ItemQuerySet(models.QuerySet):
+    def public(self) -> "ItemQuerySet":
+        """The one visibility rule: approved items of public issues."""
+        return self.filter(
+            state=Item.State.APPROVED,
+            issue__in=Issue.objects.public(),
+        )
+
+    def in_reading_order(self) -> "ItemQuerySet":
+        """Newest issue first, then section order, then position."""
+        return self.order_by("-issue__publish_at", "section__position", "position", "pk")
+
+    def for_listing(self) -> "ItemQuerySet":
+        """Fetch what an item card shows in a fixed number of queries."""
+        return self.select_related("issue", "section", "author").prefetch_related(
+            "projects", "tags", "further_reading"
+        )
+
+
+class Item(models.Model):
+    """One entry of an issue: a release, an article, a meme."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        IN_REVIEW = "in_review", _("In review")
+        CHANGES_REQUESTED = "changes_requested", _("Changes requested")
+        APPROVED = "approved", _("Approved")
+
+    issue = models.ForeignKey(
+        Issue,
+        verbose_name=_("issue"),
+        related_name="items",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        help_text=_("Leave empty to keep the item in the pool of unplaced items."),
+    )
+    section = models.ForeignKey(
+        Section,
+        verbose_name=_("section"),
+        related_name="items",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    title = models.CharField(_("title"), max_length=300)
+    original_title = models.CharField(_("original title"), max_length=300, blank=True)
+    source_url = models.URLField(_("source URL"), max_length=500, blank=True)
+    body = models.TextField(_("body"), blank=True, help_text=_("Markdown."))
+    body_html = models.TextField(editable=False, blank=True)
+    remark = models.TextField(_("editor's remark"), blank=True, help_text=_("Markdown, shown after 🎤."))
+    remark_html = models.TextField(editable=False, blank=True)
+    projects = models.ManyToManyField(
+        Project, verbose_name=_("projects"), related_name="items", blank=True
+    )
+    tags = TaggableManager(verbose_name=_("tags"), blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        related_name="items",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+    )
+    state = models.CharField(
+        _("state"), max_length=20, choices=State.choices, default=State.DRAFT
+    )
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ItemQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["issue", "section__position", "position", "pk"]
+        verbose_name = _("item")
+        verbose_name_plural = _("items")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issue", "section", "position"],
+                name="item_unique_position_in_issue_section",
+            ),
+        ]
+        indexes = [models.Index(fields=["state", "issue"], name="item_visibility_idx")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def anchor(self) -> str:
+        """The fragment id of this item on its issue page."""
+        return f"item-{self.pk}"
+
+    def get_absolute_url(self) -> str:
+        if self.issue is None:
+            return ""
+        return f"{self.issue.get_absolute_url()}#{self.anchor}"
+
+    def save(self, *args, **kwargs):
+        # Heading ids carry the item's primary key so that two items on one page
+        # never share an anchor; a new item needs its key before rendering.
+        if self.pk is None:
+            super().save(*args, **kwargs)
+            kwargs = {}
+        self.body_html = render_markdown(self.body, anchor_prefix=self.anchor)
+        self.remark_html = render_markdown(self.remark, anchor_prefix=f"{self.anchor}-remark")
+        super().save(*args, **kwargs)
+
+
+class FurtherReading(models.Model):
+    """A "拓展阅读" link under an item; the URL may be unknown."""
+
+    item = models.ForeignKey(
+        Item, verbose_name=_("item"), related_name="further_reading", on_delete=models.CASCADE
+    )
+    title = models.CharField(_("title"), max_length=300)
+    url = models.URLField(_("URL"), max_length=500, blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("further reading")
+        verbose_name_plural = _("further reading")
+
+    def __str__(self) -> str:
+        return self.title

@@ -1,0 +1,141 @@
+"""Writes to the publication's content that are not editorial decisions.
+
+Editorial transitions (submit, approve, publish…) live in `editorial`.
+"""
+
+import re
+from datetime import datetime
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from newsletter.importer import ParsedIssue, ParsedItem, ParsedSection, match_projects, parse_issue
+from newsletter.models import FurtherReading, Issue, Item, Project, Section
+
+CHINESE_NUMERALS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+SECTION_PREFIX = re.compile(r"^专题\s*(?P<numeral>[一二三四五六七八九十]+)\s*")
+ISSUE_SLUG = re.compile(r"^(?P<year>\d{4})-(?P<month>\d{2})$")
+
+
+class IssueExistsError(Exception):
+    """Raised when an import would overwrite an issue without `replace`."""
+
+
+def _numeral_value(numeral: str) -> int:
+    """Return the value of a small Chinese numeral such as 六 or 十二."""
+    if numeral.startswith("十"):
+        return 10 + CHINESE_NUMERALS.get(numeral[1:], 0)
+    if "十" in numeral:
+        tens, _, units = numeral.partition("十")
+        return CHINESE_NUMERALS[tens] * 10 + CHINESE_NUMERALS.get(units, 0)
+    return CHINESE_NUMERALS.get(numeral, 0)
+
+
+def section_for_heading(*, emoji: str, name: str) -> Section:
+    """Return the recurring section a heading such as "专题六 有意思的事" names.
+
+    Sections are matched by name without their "专题N" prefix, so the same column
+    keeps one page across issues; an unknown column is created.
+    """
+    match = SECTION_PREFIX.match(name)
+    position = _numeral_value(match["numeral"]) if match else 0
+    bare_name = name[match.end() :].strip() if match else name.strip()
+    section = Section.objects.filter(name=bare_name).first()
+    if section is not None:
+        return section
+    base_slug = slugify(bare_name) or f"section-{position or 'x'}"
+    slug, counter = base_slug, 2
+    while Section.objects.filter(slug=slug).exists():
+        slug, counter = f"{base_slug}-{counter}", counter + 1
+    return Section.objects.create(name=bare_name, slug=slug, emoji=emoji, position=position)
+
+
+def default_issue_title(slug: str) -> tuple[str, str]:
+    """Return a (title, period) pair derived from a slug such as 2025-11."""
+    match = ISSUE_SLUG.match(slug)
+    if not match:
+        return slug, ""
+    period = f"{match['year']} 年 {int(match['month'])} 月"
+    return f"{settings.DIGEST['PUBLICATION_NAME']} {period}", period
+
+
+def _create_item(
+    *, issue: Issue, section: Section, parsed: ParsedItem, state: str, catalogue
+) -> Item:
+    item = Item.objects.create(
+        issue=issue,
+        section=section,
+        position=parsed.number,
+        title=parsed.title,
+        original_title=parsed.original_title,
+        source_url=parsed.source_url,
+        body=parsed.body,
+        remark=parsed.remark,
+        state=state,
+    )
+    FurtherReading.objects.bulk_create(
+        FurtherReading(item=item, title=link.title, url=link.url, position=index)
+        for index, link in enumerate(parsed.further_reading, start=1)
+    )
+    slugs = match_projects(f"{parsed.title} {parsed.original_title}", catalogue)
+    if slugs:
+        item.projects.set(Project.objects.filter(slug__in=slugs))
+    return item
+
+
+def _write_sections(*, issue: Issue, sections: list[ParsedSection], state: str) -> int:
+    catalogue = [(project.slug, project.names) for project in Project.objects.all()]
+    count = 0
+    for parsed_section in sections:
+        section = section_for_heading(emoji=parsed_section.emoji, name=parsed_section.name)
+        for parsed_item in parsed_section.items:
+            _create_item(
+                issue=issue, section=section, parsed=parsed_item, state=state, catalogue=catalogue
+            )
+            count += 1
+    return count
+
+
+def issue_import(
+    *,
+    text: str,
+    slug: str,
+    replace: bool = False,
+    publish_at: datetime | None = None,
+) -> tuple[Issue, int]:
+    """Import an issue from its plain-text or Markdown form.
+
+    Parsing happens before anything is written, and writing is one
+    transaction, so a bad file leaves the database untouched. With
+    `publish_at`, items are imported approved and the issue published at that
+    time (the archive of an issue already sent); otherwise everything is a
+    draft for the newsroom to review.
+
+    Returns the issue and the number of items imported. Raises
+    `importer.ImportFormatError` (with the line) for a file it cannot read and
+    `IssueExistsError` when the slug is taken and `replace` is false.
+    """
+    parsed: ParsedIssue = parse_issue(text)
+    title, period = default_issue_title(slug)
+    released = publish_at is not None
+    with transaction.atomic():
+        issue = Issue.objects.select_for_update().filter(slug=slug).first()
+        if issue is not None and not replace:
+            raise IssueExistsError(f"Issue {slug} already exists; use --replace to overwrite it.")
+        if issue is None:
+            issue = Issue(slug=slug)
+        issue.title = parsed.title or issue.title or title
+        issue.period = issue.period or period
+        issue.intro = parsed.intro or issue.intro
+        if released:
+            issue.status = Issue.Status.PUBLISHED
+            issue.publish_at = publish_at
+            issue.published_at = issue.published_at or timezone.now()
+        issue.full_clean()
+        issue.save()
+        issue.items.all().delete()
+        state = Item.State.APPROVED if released else Item.State.DRAFT
+        count = _write_sections(issue=issue, sections=parsed.sections, state=state)
+    return issue, count

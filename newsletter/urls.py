@@ -1,0 +1,19 @@
+from django.urls import path
+
+from newsletter import feeds, views
+
+app_name = "newsletter"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("issues/", views.issue_archive, name="issue_archive"),
+    path("issues/<slug:slug>.md", views.issue_markdown, name="issue_markdown"),
+    path("issues/<slug:slug>/", views.issue_detail, name="issue_detail"),
+    path("projects/", views.project_list, name="project_list"),
+    path("projects/<slug:slug>/", views.project_detail, name="project_detail"),
+    path("sections/<slug:slug>/", views.section_detail, name="section_detail"),
+    # Tags may be Chinese, so their slugs are not limited to ASCII.
+    path("tags/<str:slug>/", views.tag_detail, name="tag_detail"),
+    path("feed/", feeds.LatestItemsAtomFeed(), name="feed_atom"),
+    path("feed.rss", feeds.LatestItemsRssFeed(), name="feed_rss"),
+]

@@ -1,0 +1,85 @@
+"""Public pages. Thin: each view asks a selector and renders a template."""
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
+from django.views.decorators.http import require_safe
+from taggit.models import Tag
+
+from newsletter import selectors
+from newsletter.models import Issue, Project, Section
+
+
+def _issue_page(request, issue: Issue, *, is_front_page: bool = False):
+    return render(
+        request,
+        "newsletter/issue_detail.html",
+        {
+            "issue": issue,
+            "blocks": selectors.issue_sections(issue=issue),
+            "is_front_page": is_front_page,
+        },
+    )
+
+
+@require_safe
+def home(request):
+    """The latest public issue, or a welcome page before the first one."""
+    issue = selectors.issue_latest()
+    if issue is None:
+        return render(request, "newsletter/empty.html")
+    return _issue_page(request, issue, is_front_page=True)
+
+
+@require_safe
+def issue_archive(request):
+    return render(request, "newsletter/issue_archive.html", {"issues": selectors.issue_archive()})
+
+
+@require_safe
+def issue_detail(request, slug: str):
+    issue = get_object_or_404(Issue.objects.public(), slug=slug)
+    return _issue_page(request, issue)
+
+
+@require_safe
+def issue_markdown(request, slug: str):
+    """The issue as Markdown, the form other tools and mirrors consume."""
+    issue = get_object_or_404(Issue.objects.public(), slug=slug)
+    text = render_to_string(
+        "newsletter/issue.md",
+        {"issue": issue, "blocks": selectors.issue_sections(issue=issue)},
+        request=request,
+    )
+    return HttpResponse(text, content_type="text/markdown; charset=utf-8")
+
+
+@require_safe
+def project_list(request):
+    return render(
+        request, "newsletter/project_list.html", {"projects": selectors.project_catalogue()}
+    )
+
+
+@require_safe
+def project_detail(request, slug: str):
+    project = get_object_or_404(Project, slug=slug)
+    items = selectors.items_for_project(project=project)
+    return render(request, "newsletter/project_detail.html", {"project": project, "items": items})
+
+
+@require_safe
+def section_detail(request, slug: str):
+    section = get_object_or_404(Section, slug=slug)
+    items = selectors.items_for_section(section=section)
+    return render(request, "newsletter/section_detail.html", {"section": section, "items": items})
+
+
+@require_safe
+def tag_detail(request, slug: str):
+    items = list(selectors.items_for_tag(slug=slug))
+    if not items:
+        # A tag used only on unpublished items must not reveal that it exists.
+        raise Http404("No public item carries this tag.")
+    tag = get_object_or_404(Tag, slug=slug)
+    return render(request, "newsletter/tag_detail.html", {"tag": tag, "items": items})

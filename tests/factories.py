@@ -1,0 +1,89 @@
+from datetime import timedelta
+
+import factory
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from newsletter.models import FurtherReading, Issue, Item, Project, Section
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ["username"]
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda user: f"{user.username}@example.com")
+    password = factory.django.Password("correct horse battery staple")
+    is_staff = True
+
+
+class ProjectFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Project
+
+    name = factory.Sequence(lambda n: f"Project {n}")
+    slug = factory.Sequence(lambda n: f"project-{n}")
+    maturity = Project.Maturity.GRADUATED
+
+
+class SectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Section
+
+    name = factory.Sequence(lambda n: f"专栏 {n}")
+    slug = factory.Sequence(lambda n: f"section-{n}")
+    emoji = "🆕"
+    position = factory.Sequence(lambda n: n)
+
+
+class IssueFactory(factory.django.DjangoModelFactory):
+    """A draft issue; use the `published` or `scheduled` traits for released ones."""
+
+    class Meta:
+        model = Issue
+
+    slug = factory.Sequence(lambda n: f"2020-{n % 12 + 1:02d}-{n}")
+    title = factory.Sequence(lambda n: f"云原生月刊第 {n} 期")
+
+    class Params:
+        published = factory.Trait(
+            status=Issue.Status.PUBLISHED,
+            publish_at=factory.LazyFunction(lambda: timezone.now() - timedelta(days=1)),
+            published_at=factory.LazyFunction(timezone.now),
+        )
+        scheduled = factory.Trait(
+            status=Issue.Status.SCHEDULED,
+            publish_at=factory.LazyFunction(lambda: timezone.now() + timedelta(days=1)),
+        )
+
+
+class ItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Item
+
+    issue = factory.SubFactory(IssueFactory)
+    section = factory.SubFactory(SectionFactory)
+    position = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"条目 {n}")
+    source_url = factory.Sequence(lambda n: f"https://example.com/{n}")
+    body = "### 简介\n\n正文。"
+    state = Item.State.DRAFT
+
+    class Params:
+        approved = factory.Trait(state=Item.State.APPROVED)
+
+
+class FurtherReadingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FurtherReading
+
+    item = factory.SubFactory(ItemFactory)
+    title = factory.Sequence(lambda n: f"Further {n}")
+    position = factory.Sequence(lambda n: n)
+
+
+def public_item(**kwargs) -> Item:
+    """Return an approved item in a published issue."""
+    kwargs.setdefault("issue", IssueFactory(published=True))
+    return ItemFactory(approved=True, **kwargs)
