@@ -14,3 +14,6 @@ STORAGES = {
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Tests never run collectstatic: serve from the finders, no STATIC_ROOT needed.
+STATIC_ROOT = None
+WHITENOISE_USE_FINDERS = True

@@ -85,5 +85,6 @@ class FurtherReadingFactory(factory.django.DjangoModelFactory):
 
 def public_item(**kwargs) -> Item:
     """Return an approved item in a published issue."""
-    kwargs.setdefault("issue", IssueFactory(published=True))
+    if "issue" not in kwargs:
+        kwargs["issue"] = IssueFactory(published=True)
     return ItemFactory(approved=True, **kwargs)
