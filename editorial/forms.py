@@ -7,7 +7,10 @@ from newsletter.models import Issue, Item
 class ItemAdminForm(forms.ModelForm):
     class Meta:
         model = Item
-        fields = "__all__"
+        fields = [
+            "title", "original_title", "source_url", "body", "remark",
+            "issue", "section", "position", "projects", "tags", "author", "state",
+        ]  # fmt: skip
         widgets = {
             "body": AdminMarkdownxWidget,
             "remark": AdminMarkdownxWidget(attrs={"rows": 4}),
@@ -17,5 +20,5 @@ class ItemAdminForm(forms.ModelForm):
 class IssueAdminForm(forms.ModelForm):
     class Meta:
         model = Issue
-        fields = "__all__"
+        fields = ["slug", "title", "period", "intro", "cover", "status", "publish_at"]
         widgets = {"intro": AdminMarkdownxWidget(attrs={"rows": 6})}

@@ -55,7 +55,8 @@ form is line-based, every non-blank line is one block):
     intro paragraphs                      <- intro (verbatim)
     ## 🆕 产品新功能/新版本               <- section (``专题一`` prefix optional)
     ### 3. External Secrets Operator …   <- item (number optional, checked when present)
-    > [Original English title](https://…) <- optional first line: original title [+ URL]
+    [Original English title](https://…)   <- optional first line: original title + URL
+                                          (or "> Original title" / "> [title](url)")
     原文:https://…                        <- optional source line, as in the plain form
     body Markdown, kept verbatim; headings inside a body are written one level deeper
     (#### in the file = ### in the stored body) because ### marks an item
@@ -165,9 +166,7 @@ _LONE_BULLET = frozenset({"-", "*", "•", "·"})
 _REMARK = re.compile(r"^🎤\ufe0f?\s*(.*)$")
 _FURTHER = re.compile(r"^(?:拓展|扩展|延伸)阅读\s*[::]?$|^further reading\s*:?$", re.IGNORECASE)
 _SOURCE = re.compile(r"^(?:原文链接|原文地址|原文|来源|source|link)\s*[::]\s*(.+)$", re.IGNORECASE)
-_URL = re.compile(
-    r"https?://[^\s<>\"'`“”‘’\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]+"
-)
+_URL = re.compile(r"https?://[^\s<>\"'`“”‘’\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]+")
 _MD_LINK = re.compile(r"^\[(?P<title>[^\]]*)\]\((?P<url>[^)\s]+)\)$")
 _AUTOLINK = re.compile(r"<(https?://[^>\s]+)>")
 _TERMINAL = tuple("。.,,;;::!!…")
@@ -215,8 +214,7 @@ def chinese_numeral(text: str) -> int | None:
     """Return the value of a numeral such as "六", "十二", "二十" or "12"; None if unknown."""
     if text.isdigit():
         return int(text)
-    values = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
-              "六": 6, "七": 7, "八": 8, "九": 9}
+    values = {ch: i for i, ch in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
     if "十" not in text:
         return values.get(text) if len(text) == 1 else None
     tens, _, units = text.partition("十")
@@ -255,8 +253,10 @@ def _width(text: str) -> int:
 
 def _similarity(a: str, b: str) -> float:
     """Return how alike two titles are (0..1), ignoring case and spacing."""
+
     def norm(s: str) -> str:
         return re.sub(r"\s+", "", unicodedata.normalize("NFKC", s).casefold())
+
     return difflib.SequenceMatcher(None, norm(a), norm(b)).ratio()
 
 
@@ -283,12 +283,14 @@ def parse_link(text: str) -> ParsedLink:
 
 def _autolink(text: str) -> str:
     """Return ``text`` with bare URLs wrapped as ``<url>`` autolinks."""
+
     def wrap(match: re.Match[str]) -> str:
         start = match.start()
         url = match.group(0).rstrip(".,;:!?)]}")
         if start and text[start - 1] in "<(":  # already a Markdown link or autolink
             return match.group(0)
-        return f"<{url}>{match.group(0)[len(url):]}"
+        return f"<{url}>{match.group(0)[len(url) :]}"
+
     return _URL.sub(wrap, text)
 
 
@@ -610,9 +612,11 @@ class _MarkdownParser:
         marker = _FENCE.match(line)
         if not self.fence and marker:
             self.fence = marker.group(1)
-        elif marker and marker.group(1).startswith(self.fence) and not line.strip()[
-            len(marker.group(1)):
-        ].strip():
+        elif (
+            marker
+            and marker.group(1).startswith(self.fence)
+            and not line.strip()[len(marker.group(1)) :].strip()
+        ):
             self.fence = ""
         target = self.body if self.item is not None else self.intro
         target.append(line)
@@ -660,7 +664,7 @@ class _MarkdownParser:
         elif self.mode == "further":
             if stripped and stripped not in _LONE_BULLET:
                 self.item.further_reading.append(parse_link(stripped))
-        elif quoted and self._is_first_line() and not self.item.original_title:
+        elif self._is_original_line(stripped, quoted):
             link = parse_link(unquoted)
             self.item.original_title = link.title
             self.item.source_url = link.url
@@ -669,6 +673,13 @@ class _MarkdownParser:
         else:
             self.mode = "body"
             self.body.append(_promote_heading(line))
+
+    def _is_original_line(self, stripped: str, quoted: bool) -> bool:
+        """Return True for ``> title``/``> [title](url)``/``[title](url)`` opening an item."""
+        assert self.item is not None
+        if self.item.original_title or not self._is_first_line():
+            return False
+        return quoted or bool(_MD_LINK.match(stripped))
 
     def _is_first_line(self) -> bool:
         """Return True if nothing but blank lines came after the item heading yet."""
@@ -725,10 +736,12 @@ def _render_item(item: ParsedItem) -> list[str]:
     """Return the Markdown lines of one item, ending with a blank line."""
     out = [f"### {item.number}. {item.title}", ""]
     if item.original_title:
-        title = f"[{item.original_title}]({item.source_url})" if item.source_url else (
-            item.original_title
+        title = (
+            f"[{item.original_title}]({item.source_url})"
+            if item.source_url
+            else item.original_title
         )
-        out += [f"> {title}", ""]
+        out += [title if item.source_url else f"> {title}", ""]
     elif item.source_url:
         out += [f"原文:<{item.source_url}>", ""]
     if item.body:
@@ -738,8 +751,10 @@ def _render_item(item: ParsedItem) -> list[str]:
         out += [f"> 🎤 {quoted[0][2:]}", *quoted[1:], ""]
     if item.further_reading:
         out += ["#### 拓展阅读", ""]
-        out += [f"- [{ln.title}]({ln.url})" if ln.url else f"- {ln.title}"
-                for ln in item.further_reading]
+        out += [
+            f"- [{ln.title}]({ln.url})" if ln.url else f"- {ln.title}"
+            for ln in item.further_reading
+        ]
         out.append("")
     return out
 
@@ -768,9 +783,7 @@ def _name_pattern(name: str) -> re.Pattern[str]:
     return re.compile(body, re.IGNORECASE)
 
 
-def match_projects(
-    title: str, projects: Iterable[tuple[str, Iterable[str] | str]]
-) -> list[str]:
+def match_projects(title: str, projects: Iterable[tuple[str, Iterable[str] | str]]) -> list[str]:
     """Return the slugs of the projects named in ``title``, in order of appearance.
 
     ``projects`` yields ``(slug, names)`` where ``names`` is a list of names and aliases

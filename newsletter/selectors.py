@@ -42,9 +42,11 @@ def issue_sections(*, issue: Issue) -> list[SectionBlock]:
 def issue_archive() -> QuerySet[Issue]:
     """Return public issues, newest first, each annotated with `public_item_count`."""
     public_items = Q(items__in=Item.objects.public())
-    return Issue.objects.public().annotate(
-        public_item_count=Count("items", filter=public_items, distinct=True)
-    ).order_by("-publish_at")
+    return (
+        Issue.objects.public()
+        .annotate(public_item_count=Count("items", filter=public_items, distinct=True))
+        .order_by("-publish_at")
+    )
 
 
 def project_catalogue() -> QuerySet[Project]:

@@ -14,8 +14,6 @@ from django.utils.text import slugify
 from newsletter.importer import ParsedIssue, ParsedItem, ParsedSection, match_projects, parse_issue
 from newsletter.models import FurtherReading, Issue, Item, Project, Section
 
-CHINESE_NUMERALS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-SECTION_PREFIX = re.compile(r"^专题\s*(?P<numeral>[一二三四五六七八九十]+)\s*")
 ISSUE_SLUG = re.compile(r"^(?P<year>\d{4})-(?P<month>\d{2})$")
 
 
@@ -23,33 +21,24 @@ class IssueExistsError(Exception):
     """Raised when an import would overwrite an issue without `replace`."""
 
 
-def _numeral_value(numeral: str) -> int:
-    """Return the value of a small Chinese numeral such as 六 or 十二."""
-    if numeral.startswith("十"):
-        return 10 + CHINESE_NUMERALS.get(numeral[1:], 0)
-    if "十" in numeral:
-        tens, _, units = numeral.partition("十")
-        return CHINESE_NUMERALS[tens] * 10 + CHINESE_NUMERALS.get(units, 0)
-    return CHINESE_NUMERALS.get(numeral, 0)
+def section_for_heading(*, parsed: ParsedSection) -> Section:
+    """Return the recurring section an imported heading names.
 
-
-def section_for_heading(*, emoji: str, name: str) -> Section:
-    """Return the recurring section a heading such as "专题六 有意思的事" names.
-
-    Sections are matched by name without their "专题N" prefix, so the same column
-    keeps one page across issues; an unknown column is created.
+    Sections are matched by name (the parser drops the "专题N" prefix), so the
+    same column keeps one page across issues; an unknown column is created at
+    the position its numeral gives.
     """
-    match = SECTION_PREFIX.match(name)
-    position = _numeral_value(match["numeral"]) if match else 0
-    bare_name = name[match.end() :].strip() if match else name.strip()
-    section = Section.objects.filter(name=bare_name).first()
+    section = Section.objects.filter(name=parsed.name).first()
     if section is not None:
         return section
-    base_slug = slugify(bare_name) or f"section-{position or 'x'}"
+    position = parsed.number or 0
+    base_slug = slugify(parsed.name) or f"section-{position}"
     slug, counter = base_slug, 2
     while Section.objects.filter(slug=slug).exists():
         slug, counter = f"{base_slug}-{counter}", counter + 1
-    return Section.objects.create(name=bare_name, slug=slug, emoji=emoji, position=position)
+    return Section.objects.create(
+        name=parsed.name, slug=slug, emoji=parsed.emoji, position=position
+    )
 
 
 def default_issue_title(slug: str) -> tuple[str, str]:
@@ -89,7 +78,7 @@ def _write_sections(*, issue: Issue, sections: list[ParsedSection], state: str) 
     catalogue = [(project.slug, project.names) for project in Project.objects.all()]
     count = 0
     for parsed_section in sections:
-        section = section_for_heading(emoji=parsed_section.emoji, name=parsed_section.name)
+        section = section_for_heading(parsed=parsed_section)
         for parsed_item in parsed_section.items:
             _create_item(
                 issue=issue, section=section, parsed=parsed_item, state=state, catalogue=catalogue

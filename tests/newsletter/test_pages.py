@@ -72,7 +72,9 @@ def test_issue_page_shows_original_title_remark_further_reading_and_chips(client
     item.tags.add("包管理")
     FurtherReadingFactory(item=item, title="Helm 4 迁移指南", url="")
     html = client.get(item.issue.get_absolute_url()).content.decode()
-    assert '<a href="https://helm.sh/blog/helm-4/" rel="noopener nofollow">Helm 4 Released</a>' in html
+    assert (
+        '<a href="https://helm.sh/blog/helm-4/" rel="noopener nofollow">Helm 4 Released</a>' in html
+    )
     assert 'class="remark"' in html and "<strong>升级</strong>" in html
     assert "Helm 4 迁移指南" in html
     assert 'href="/projects/helm/"' in html
@@ -109,7 +111,7 @@ def test_archive_groups_issues_by_year_and_counts_only_public_items(client):
     response = client.get("/issues/")
     assert response.status_code == 200
     assert response.context["issues"][0].public_item_count == 1
-    assert f"<h2 id=\"year-{issue.publish_at.year}\">" in response.content.decode()
+    assert f'<h2 id="year-{issue.publish_at.year}">' in response.content.decode()
 
 
 def test_project_page_lists_public_items_newest_first(client):
@@ -161,7 +163,9 @@ def test_unknown_slugs_answer_404(client):
 
 def test_issue_markdown_export_contains_the_items(client):
     """/issues/<slug>.md serves the issue as Markdown."""
-    item = public_item(title="Linkerd 2.19", remark="好", issue=IssueFactory(published=True, slug="2025-11"))
+    item = public_item(
+        title="Linkerd 2.19", remark="好", issue=IssueFactory(published=True, slug="2025-11")
+    )
     response = client.get("/issues/2025-11.md")
     assert response["Content-Type"].startswith("text/markdown")
     text = response.content.decode()

@@ -51,7 +51,9 @@ class Command(BaseCommand):
         admin.set_password(password)
         admin.save(update_fields=["password"])
         self.stdout.write(self.style.SUCCESS("Demo content loaded."))
-        self.stdout.write(f"Admin login: http://127.0.0.1:8000/admin/  user: {username}  password: {password}")
+        self.stdout.write(
+            f"Admin login: http://127.0.0.1:8000/admin/  user: {username}  password: {password}"
+        )
 
     def _tag_items(self) -> None:
         for item in Item.objects.filter(issue__slug__in=["2025-10", "2025-11"]):
