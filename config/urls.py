@@ -17,6 +17,7 @@ urlpatterns = [
         staff_member_required(MarkdownifyView.as_view()),
         name="markdownx_markdownify",
     ),
+    path("", include("editorial.urls")),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("", include("newsletter.urls")),
 ]

@@ -8,6 +8,7 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
+from editorial.admin_revisions import ItemRevisionsMixin
 from editorial.forms import IssueAdminForm, ItemAdminForm
 from newsletter.models import FurtherReading, Issue, Item, Project, Section
 
@@ -46,7 +47,7 @@ class FurtherReadingInline(admin.TabularInline):
 
 
 @admin.register(Item)
-class ItemAdmin(admin.ModelAdmin):
+class ItemAdmin(ItemRevisionsMixin, admin.ModelAdmin):
     form = ItemAdminForm
     list_display = ["title", "issue", "section", "position", "state", "author", "updated_at"]
     list_filter = ["state", "issue", "section", "projects"]

@@ -1,10 +1,62 @@
 from django import forms
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
 from markdownx.widgets import AdminMarkdownxWidget
 
+from editorial.conflicts import item_current_version
+from editorial.revisions import content_changes, item_snapshot, snapshot_for_version_number
 from newsletter.models import Issue, Item
 
 
+def _diff_html(changes) -> str:
+    return format_html_join(
+        "",
+        '<div class="conflict-field"><h4>{}</h4><p class="diff">{}</p></div>',
+        (
+            (
+                change.label,
+                format_html_join(
+                    "",
+                    "<{0} class='diff-{1}'>{2}</{0}>",
+                    (
+                        ({"insert": "ins", "delete": "del"}.get(s.kind, "span"), s.kind, s.text)
+                        for s in change.segments
+                    ),
+                ),
+            )
+            for change in changes
+        ),
+    )
+
+
+def _conflict_message(item: Item, started_from: int, submitted: dict):
+    """Return the HTML of a conflict notice showing what the other person changed.
+
+    With the revision the editor started from, the notice shows exactly the
+    other person's changes; without it (an item never saved through the admin)
+    it shows how the saved text differs from the editor's.
+    """
+    stored = item_snapshot(Item.objects.get(pk=item.pk))
+    base = snapshot_for_version_number(item=item, number=started_from)
+    if base is not None:
+        lead = _("Their changes:")
+        changes = content_changes(base, stored)
+    else:
+        lead = _("How the saved text differs from yours:")
+        changes = content_changes(submitted, stored)
+    return format_html(
+        '<div class="edit-conflict"><strong>{}</strong> {} {}{}</div>',
+        _("Someone else saved this item while you were editing it."),
+        _("Your text is still in the form below and nothing was saved."),
+        lead,
+        _diff_html(changes),
+    )
+
+
 class ItemAdminForm(forms.ModelForm):
+    # The version the editor opened; saving from a stale version is a conflict.
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
     class Meta:
         model = Item
         fields = [
@@ -15,6 +67,29 @@ class ItemAdminForm(forms.ModelForm):
             "body": AdminMarkdownxWidget,
             "remark": AdminMarkdownxWidget(attrs={"rows": 4}),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["expected_version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.instance.pk:
+            return cleaned
+        started_from = cleaned.get("expected_version") or self.instance.version
+        # Locking here (PostgreSQL) holds the row until this save commits, so a
+        # concurrent save of the same item waits and then sees the conflict.
+        current = item_current_version(item_id=self.instance.pk, lock=True)
+        if current != started_from:
+            # The editor has now seen the other changes: the re-rendered form
+            # carries the current version, so saving again is a deliberate merge.
+            self.data = self.data.copy()
+            self.data[self.add_prefix("expected_version")] = current
+            raise forms.ValidationError(
+                _conflict_message(self.instance, started_from, cleaned), code="edit_conflict"
+            )
+        return cleaned
 
 
 class IssueAdminForm(forms.ModelForm):

@@ -25,18 +25,25 @@ def issue_latest() -> Issue | None:
     return Issue.objects.public().order_by("-publish_at").first()
 
 
-def issue_sections(*, issue: Issue) -> list[SectionBlock]:
-    """Return the public items of `issue` grouped by section, in section order."""
-    items = (
-        Item.objects.public()
-        .filter(issue=issue)
-        .for_listing()
-        .order_by("section__position", "section__name", "position", "pk")
-    )
+def _grouped_by_section(items: QuerySet[Item]) -> list[SectionBlock]:
+    items = items.for_listing().order_by("section__position", "section__name", "position", "pk")
     return [
         SectionBlock(section=section, items=list(group))
         for section, group in groupby(items, key=lambda item: item.section)
     ]
+
+
+def issue_sections(*, issue: Issue) -> list[SectionBlock]:
+    """Return the public items of `issue` grouped by section, in section order."""
+    return _grouped_by_section(Item.objects.public().filter(issue=issue))
+
+
+def issue_preview_sections(*, issue: Issue) -> list[SectionBlock]:
+    """Return every item placed in `issue`, whatever its state, grouped by section.
+
+    Only for signed preview links, never for a public page.
+    """
+    return _grouped_by_section(Item.objects.filter(issue=issue))
 
 
 def issue_archive() -> QuerySet[Issue]:

@@ -6,6 +6,8 @@ Editorial transitions (submit, approve, publish…) live in `editorial`.
 import re
 from datetime import datetime
 
+import reversion
+
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -109,7 +111,9 @@ def issue_import(
     parsed: ParsedIssue = parse_issue(text)
     title, period = default_issue_title(slug)
     released = publish_at is not None
-    with transaction.atomic():
+    # Imported items start their revision history here (when versioned).
+    with transaction.atomic(), reversion.create_revision():
+        reversion.set_comment(f"Imported as issue {slug}")
         issue = Issue.objects.select_for_update().filter(slug=slug).first()
         if issue is not None and not replace:
             raise IssueExistsError(f"Issue {slug} already exists; use --replace to overwrite it.")
