@@ -7,7 +7,6 @@ import re
 from datetime import datetime
 
 import reversion
-
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
