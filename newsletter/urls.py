@@ -14,6 +14,7 @@ urlpatterns = [
     path("sections/<slug:slug>/", views.section_detail, name="section_detail"),
     # Tags may be Chinese, so their slugs are not limited to ASCII.
     path("tags/<str:slug>/", views.tag_detail, name="tag_detail"),
+    path("search/", views.search_page, name="search"),
     path("feed/", feeds.LatestItemsAtomFeed(), name="feed_atom"),
     path("feed.rss", feeds.LatestItemsRssFeed(), name="feed_rss"),
 ]

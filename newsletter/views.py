@@ -1,12 +1,13 @@
 """Public pages. Thin: each view asks a selector and renders a template."""
 
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_safe
 from taggit.models import Tag
 
-from newsletter import selectors
+from newsletter import search, selectors
 from newsletter.models import Issue, Project, Section
 
 
@@ -83,3 +84,24 @@ def tag_detail(request, slug: str):
         raise Http404("No public item carries this tag.")
     tag = get_object_or_404(Tag, slug=slug)
     return render(request, "newsletter/tag_detail.html", {"tag": tag, "items": items})
+
+
+SEARCH_PAGE_SIZE = 20
+
+
+@require_safe
+def search_page(request):
+    """Search public items; the query is echoed back escaped."""
+    query = request.GET.get("q", "").strip()[: search.MAX_QUERY_LENGTH]
+    page = None
+    results = []
+    if query:
+        page = Paginator(search.search_items(query), SEARCH_PAGE_SIZE).get_page(
+            request.GET.get("page")
+        )
+        results = search.results_with_snippets(list(page.object_list), query)
+    return render(
+        request,
+        "newsletter/search.html",
+        {"query": query, "page": page, "results": results},
+    )
