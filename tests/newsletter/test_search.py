@@ -61,7 +61,9 @@ def test_drafts_and_unpublished_issues_are_never_found_or_counted(client):
 
 def test_the_query_is_echoed_escaped(client):
     """A script in the query comes back as text."""
-    response = client.get("/search/", {"q": '<script>alert(1)</script>"><img src=x onerror=alert(1)>'})
+    response = client.get(
+        "/search/", {"q": '<script>alert(1)</script>"><img src=x onerror=alert(1)>'}
+    )
     html = response.content.decode()
     echoed = html[html.index("</form>") : html.index("</main>")]
     assert live_markup(echoed) == []
