@@ -88,3 +88,38 @@ def public_item(**kwargs) -> Item:
     if "issue" not in kwargs:
         kwargs["issue"] = IssueFactory(published=True)
     return ItemFactory(approved=True, **kwargs)
+
+
+class RoleUserFactory(UserFactory):
+    """A staff user holding one newsroom role: RoleUserFactory(role="Reviewer")."""
+
+    class Meta:
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"member{n}")
+
+    @factory.post_generation
+    def role(user, create, extracted, **kwargs):
+        if create and extracted:
+            from django.contrib.auth.models import Group
+
+            # get_or_create: a transactional test's flush empties the groups
+            # the migration made.
+            user.groups.add(Group.objects.get_or_create(name=extracted)[0])
+
+
+class ReviewCommentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "editorial.ReviewComment"
+
+    item = factory.SubFactory(ItemFactory)
+    author = factory.SubFactory(UserFactory)
+    body = factory.Sequence(lambda n: f"审校意见 {n}")
+
+
+class ReviewAssignmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "editorial.ReviewAssignment"
+
+    item = factory.SubFactory(ItemFactory)
+    reviewer = factory.SubFactory(UserFactory)
