@@ -5,6 +5,7 @@ from markdownx.widgets import AdminMarkdownxWidget
 
 from editorial.conflicts import item_current_version
 from editorial.revisions import content_changes, item_snapshot, snapshot_for_version_number
+from editorial.workflow import PLACEMENT_FIELDS, Placement, item_edit_needs_correction
 from newsletter.models import Issue, Item
 
 
@@ -97,3 +98,141 @@ class IssueAdminForm(forms.ModelForm):
         model = Issue
         fields = ["slug", "title", "period", "intro", "cover", "status", "publish_at"]
         widgets = {"intro": AdminMarkdownxWidget(attrs={"rows": 6})}
+
+
+class ItemWorkflowForm(ItemAdminForm):
+    """The item form plus the editor's correction note for approved items.
+
+    The admin shows `correction_note` only to editors, only on approved items;
+    when absent from the page it is absent from the form.
+    """
+
+    correction_note = forms.CharField(
+        label=_("Correction note"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "勘误说明:写明改了什么、为什么改。填写后条目保持“已批准”并记入操作日志;"
+            "不填写则保存后退回审校。"
+        ),
+    )
+
+    # Set per request by the admin's get_form: editors, on approved items.
+    correction_allowed = False
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.correction_allowed:
+            del self.fields["correction_note"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if "correction_note" not in self.fields or not self.instance.pk:
+            return cleaned
+        content_changed = set(self.changed_data) - PLACEMENT_FIELDS - {"correction_note"}
+        if (
+            content_changed
+            and not cleaned.get("correction_note", "").strip()
+            and item_edit_needs_correction(item=self.instance)
+        ):
+            self.add_error(
+                "correction_note",
+                _("这一期已排期或发布:修改已批准的条目须填写勘误说明。"),
+            )
+        return cleaned
+
+
+class TransitionForm(forms.Form):
+    """What a transition button posts: an optional note, the comment when asking for changes."""
+
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    comment = forms.CharField(
+        label=_("What needs to change"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    quote = forms.CharField(
+        label=_("Quoted passage"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ReviewCommentForm(forms.Form):
+    body = forms.CharField(
+        label=_("Comment"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Mention a colleague with @username."),
+    )
+    quote = forms.CharField(
+        label=_("Quoted passage"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Optional: paste the passage of the body this comment is about."),
+    )
+    parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class ReviewAssignmentForm(forms.Form):
+    reviewer = forms.ModelChoiceField(label=_("Reviewer"), queryset=None, required=False)
+    due_date = forms.DateField(
+        label=_("Due date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, reviewers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reviewer"].queryset = reviewers
+
+
+class ScheduleForm(forms.Form):
+    publish_at = forms.DateTimeField(
+        label=_("Publish at"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text=_("The issue appears on the site by itself at this time."),
+    )
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class PlaceItemForm(forms.Form):
+    """Pull an approved item from the pool into a section of the issue."""
+
+    item = forms.ModelChoiceField(queryset=None)
+    section = forms.ModelChoiceField(label=_("Section"), queryset=None)
+
+    def __init__(self, *args, pool, sections, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["item"].queryset = pool
+        self.fields["section"].queryset = sections
+
+
+class ArrangeForm(forms.Form):
+    """A section and a position for every item of an issue, one pair of fields per item."""
+
+    def __init__(self, *args, items, sections, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.items = list(items)
+        for item in self.items:
+            self.fields[f"section-{item.pk}"] = forms.ModelChoiceField(
+                label=_("Section"), queryset=sections, initial=item.section_id
+            )
+            self.fields[f"position-{item.pk}"] = forms.IntegerField(
+                label=_("Position"), min_value=1, max_value=9999, initial=item.position
+            )
+
+    def rows(self):
+        """Return (item, section field, position field) for the template."""
+        return [
+            (item, self[f"section-{item.pk}"], self[f"position-{item.pk}"]) for item in self.items
+        ]
+
+    def placements(self):
+        """Return the wanted placements from a valid form."""
+        return [
+            Placement(
+                item_id=item.pk,
+                section_id=self.cleaned_data[f"section-{item.pk}"].pk,
+                position=self.cleaned_data[f"position-{item.pk}"],
+            )
+            for item in self.items
+        ]

@@ -1,0 +1,23 @@
+"""Announce scheduled issues whose time has come. Meant for cron:
+
+    */5 * * * *  cd /srv/digest && .venv/bin/python manage.py publish_due
+
+Readers see a scheduled issue as soon as its `publish_at` passes whether or not
+this runs; the command records the publication and emails the contributors.
+Running it again, or twice at once, announces nothing twice.
+"""
+
+from django.core.management.base import BaseCommand
+
+from editorial.workflow import issue_publish_due
+
+
+class Command(BaseCommand):
+    help = "Mark scheduled issues whose publish time has passed as published and notify."
+
+    def handle(self, *args, **options):
+        published = issue_publish_due()
+        for issue in published:
+            self.stdout.write(f"published {issue.slug} (publish_at {issue.publish_at.isoformat()})")
+        if not published:
+            self.stdout.write("nothing due")

@@ -1,0 +1,190 @@
+"""Reads for the newsroom's pages: the review panel of an item and the dashboard.
+
+Each selector runs a fixed number of queries, whatever the number of items.
+"""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from editorial import workflow
+from editorial.models import AuditEntry, ReviewAssignment, ReviewComment
+from editorial.roles import EDITOR, REVIEWER
+from newsletter.models import Issue, Item
+
+DASHBOARD_LIST_LIMIT = 20
+
+
+def with_open_comment_count(queryset: QuerySet[Item]) -> QuerySet[Item]:
+    """Annotate each item with `open_comment_count`, its unresolved review threads.
+
+    A subquery rather than a join, so that list filters joining other
+    relations (projects) cannot multiply the count.
+    """
+    open_threads = (
+        ReviewComment.objects.unresolved()
+        .filter(item=OuterRef("pk"))
+        .order_by()
+        .values("item")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return queryset.annotate(
+        open_comment_count=Coalesce(Subquery(open_threads), 0, output_field=IntegerField())
+    )
+
+
+def reviewers() -> QuerySet:
+    """Return everyone who may be assigned a review: reviewers and editors."""
+    return workflow.users_with_role(REVIEWER, EDITOR).order_by("username")
+
+
+@dataclass
+class ItemReviewPanel:
+    """What the item page shows beside the form: state, buttons, comments, log."""
+
+    item: Item
+    transitions: list
+    threads: list[ReviewComment]
+    open_count: int
+    assignment: ReviewAssignment | None
+    can_comment: bool
+    can_assign: bool
+    audit_entries: list[AuditEntry]
+
+
+def item_review_panel(*, item: Item, user) -> ItemReviewPanel:
+    """Return the review panel of `item` as `user` sees it.
+
+    Each thread carries `replies_list`, `can_resolve` and `quote_is_current`
+    (whether the quoted passage is still in the body: comments outlive the
+    text they were written about).
+    """
+    threads = list(
+        ReviewComment.objects.filter(item=item)
+        .threads()
+        .select_related("author", "resolved_by")
+        .prefetch_related(
+            Prefetch(
+                "replies",
+                queryset=ReviewComment.objects.select_related("author").order_by("created_at"),
+                to_attr="replies_list",
+            )
+        )
+    )
+    for thread in threads:
+        thread.item = item
+        thread.can_resolve = workflow.can(user, "comment.resolve", thread)
+        thread.quote_is_current = not thread.quote or thread.quote in item.body
+    assignment = (
+        ReviewAssignment.objects.filter(item=item).select_related("reviewer", "assigned_by").first()
+    )
+    return ItemReviewPanel(
+        item=item,
+        transitions=workflow.item_transitions_for(item=item, user=user),
+        threads=threads,
+        open_count=sum(1 for thread in threads if not thread.is_resolved),
+        assignment=assignment,
+        can_comment=workflow.can(user, "comment.add", item),
+        can_assign=workflow.can(user, "item.assign_review", item),
+        audit_entries=list(
+            AuditEntry.objects.for_item(item).select_related("actor")[:DASHBOARD_LIST_LIMIT]
+        ),
+    )
+
+
+@dataclass
+class IssueProgress:
+    """How far the next issue is: items by state and what the checklist says."""
+
+    issue: Issue
+    counts: list[tuple[str, int]]
+    problems: list[workflow.Problem]
+
+
+@dataclass
+class Dashboard:
+    """The admin home of one person."""
+
+    my_drafts: list[Item] = field(default_factory=list)
+    awaiting_my_review: list[Item] = field(default_factory=list)
+    changes_requested: list[Item] = field(default_factory=list)
+    next_issue: IssueProgress | None = None
+    calendar: list[Issue] = field(default_factory=list)
+    is_newsroom: bool = False
+    is_reviewer: bool = False
+
+
+def next_issue() -> Issue | None:
+    """Return the issue being prepared: the earliest one not yet out."""
+    return (
+        Issue.objects.filter(status__in=[Issue.Status.DRAFT, Issue.Status.SCHEDULED])
+        .exclude(pk__in=Issue.objects.public().values("pk"))
+        .order_by(F("publish_at").asc(nulls_last=True), "slug")
+        .first()
+    )
+
+
+def issue_progress(*, issue: Issue) -> IssueProgress:
+    """Return the item counts by state and the checklist of `issue`."""
+    by_state = dict(
+        issue.items.order_by()
+        .values_list("state")
+        .annotate(count=Count("pk"))
+        .values_list("state", "count")
+    )
+    counts = [(label, by_state.get(value, 0)) for value, label in Item.State.choices]
+    return IssueProgress(issue=issue, counts=counts, problems=workflow.issue_checklist(issue=issue))
+
+
+def editorial_calendar(*, today=None) -> list[Issue]:
+    """Return recent and coming issues with their dates, oldest first.
+
+    Issues published in the last 90 days, every issue still to come, and
+    undated drafts at the end; each with `item_count`.
+    """
+    today = today or timezone.now()
+    recent = Q(publish_at__gte=today - timedelta(days=90))
+    coming = Q(status__in=[Issue.Status.DRAFT, Issue.Status.SCHEDULED])
+    return list(
+        Issue.objects.filter(recent | coming)
+        .annotate(item_count=Count("items"))
+        .order_by(F("publish_at").asc(nulls_last=True), "slug")[:DASHBOARD_LIST_LIMIT]
+    )
+
+
+def dashboard_for(*, user) -> Dashboard:
+    """Return the dashboard of `user`: their work, their reviews, the next issue."""
+    roles = workflow.user_roles(user)
+    dashboard = Dashboard(is_newsroom=bool(roles - {workflow.ADMINISTRATOR}))
+    if not dashboard.is_newsroom:
+        return dashboard
+    mine = Item.objects.filter(author=user).select_related("issue", "section")
+    dashboard.my_drafts = list(
+        mine.filter(state=Item.State.DRAFT).order_by("-updated_at")[:DASHBOARD_LIST_LIMIT]
+    )
+    dashboard.changes_requested = list(
+        with_open_comment_count(mine.filter(state=Item.State.CHANGES_REQUESTED)).order_by(
+            "-updated_at"
+        )[:DASHBOARD_LIST_LIMIT]
+    )
+    dashboard.is_reviewer = bool(roles & {REVIEWER, EDITOR})
+    if dashboard.is_reviewer:
+        unassigned = Q(review_assignment__isnull=True) | Q(review_assignment__reviewer__isnull=True)
+        dashboard.awaiting_my_review = list(
+            Item.objects.filter(state=Item.State.IN_REVIEW)
+            .filter(Q(review_assignment__reviewer=user) | unassigned)
+            .exclude(author=user)
+            .select_related("author", "issue", "review_assignment")
+            .order_by(F("review_assignment__due_date").asc(nulls_last=True), "updated_at")[
+                :DASHBOARD_LIST_LIMIT
+            ]
+        )
+        upcoming = next_issue()
+        if upcoming is not None:
+            dashboard.next_issue = issue_progress(issue=upcoming)
+    dashboard.calendar = editorial_calendar()
+    return dashboard
