@@ -3,14 +3,20 @@
 Every rendered field (item body, remark, issue intro) and the editor's live
 preview go through `render_markdown`, so what an editor previews is what a
 reader gets. Output is stored on the model; pages never render Markdown.
+
+`![alt](figure:12)` places uploaded figure 12 with its responsive `<picture>`
+markup; all the figures of a text are fetched together, in two queries.
 """
 
 import re
 from urllib.parse import urlsplit
 
 import nh3
+from django.conf import settings
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
 from markdown_it.rules_core import StateCore
+from markdown_it.token import Token
 from mdit_py_plugins.anchors import anchors_plugin
 
 # Item bodies sit under the page's h1 (issue), h2 (section) and h3 (item title),
@@ -22,10 +28,17 @@ ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "del", "em", "h2", "h3", "h4", "h5",
     "h6", "hr", "i", "img", "kbd", "li", "ol", "p", "pre", "s", "strong", "sub", "sup",
     "table", "tbody", "td", "th", "thead", "tr", "ul",
+    "picture", "source", "figure", "figcaption",
 }  # fmt: skip
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},
-    "img": {"src", "alt", "title", "width", "height", "loading"},
+    "img": {"src", "srcset", "sizes", "alt", "title", "width", "height", "loading", "decoding"},
+    # Figures: only what responsive images need; URLs are checked by
+    # _filter_attribute, and the Markdown source cannot write these tags.
+    "picture": set(),
+    "source": {"srcset", "sizes", "type", "width", "height"},
+    "figure": set(),
+    "figcaption": set(),
     "h2": {"id"}, "h3": {"id"}, "h4": {"id"}, "h5": {"id"}, "h6": {"id"},
     "th": {"colspan", "rowspan"},
     "td": {"colspan", "rowspan"},
@@ -33,8 +46,43 @@ ALLOWED_ATTRIBUTES = {
     "abbr": {"title"},
 }  # fmt: skip
 
+FIGURE_SOURCE = re.compile(r"^figure:(\d+)$")
+IMAGE_TYPES = {"image/webp", "image/png", "image/jpeg", "image/gif"}
+
+
+def _is_image_url(url: str) -> bool:
+    """True for an http(s) URL or a path under MEDIA_URL; nothing else may feed an image."""
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return False
+    if "\\" in url:
+        return False
+    if parts.scheme in ("http", "https"):
+        return bool(parts.netloc)
+    media_url = settings.MEDIA_URL or "/media/"
+    if parts.scheme or parts.netloc or not media_url.startswith("/"):
+        return False
+    # "/media/../admin/" is not under /media/; storage never makes such paths.
+    return parts.path.startswith(media_url) and ".." not in parts.path.split("/")
+
+
+def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
+    # nh3 checks the schemes of src but not the URLs inside srcset: both are
+    # held to our media files or http(s) here. It must never raise.
+    if attribute == "src" and tag == "img":
+        return value if _is_image_url(value) else None
+    if attribute == "srcset":
+        candidates = [part.split()[0] for part in value.split(",") if part.strip()]
+        return value if candidates and all(map(_is_image_url, candidates)) else None
+    if attribute == "type" and tag == "source":
+        return value if value in IMAGE_TYPES else None
+    return value
+
+
 _CLEANER = nh3.Cleaner(
     tags=ALLOWED_TAGS,
+    attribute_filter=_filter_attribute,
     clean_content_tags={"script", "style"},
     attributes=ALLOWED_ATTRIBUTES,
     tag_attribute_values={"a": {"rel": {EXTERNAL_LINK_REL}}},
@@ -71,9 +119,47 @@ def _render_link_open(renderer, tokens, idx, options, env):
     return renderer.renderToken(tokens, idx, options, env)
 
 
+def _figure_id(token: Token) -> int | None:
+    match = FIGURE_SOURCE.match(token.attrGet("src") or "")
+    return int(match[1]) if match else None
+
+
+def _images(tokens: list[Token]):
+    for token in tokens:
+        for child in token.children or ():
+            if child.type == "image":
+                yield child
+
+
+def _mark_figure_blocks(state: StateCore) -> None:
+    """A paragraph holding only a figure becomes a `<figure>`, not a `<p>` around one."""
+    tokens = state.tokens
+    for index in range(1, len(tokens) - 1):
+        children = tokens[index].children or []
+        if (
+            tokens[index].type == "inline"
+            and tokens[index - 1].type == "paragraph_open"
+            and len(children) == 1
+            and children[0].type == "image"
+            and _figure_id(children[0]) is not None
+        ):
+            children[0].meta["figure_block"] = True
+            tokens[index - 1].hidden = tokens[index + 1].hidden = True
+
+
 def _render_image(renderer, tokens, idx, options, env):
+    token = tokens[idx]
+    figure_id = _figure_id(token)
+    if figure_id is not None:
+        figure = env.get("figures", {}).get(figure_id)
+        if figure is None:
+            # A mistyped or not yet uploaded figure: readers get its alt text.
+            return escapeHtml(renderer.renderInlineAsText(token.children, options, env))
+        from newsletter.figures import figure_html
+
+        return figure_html(figure=figure, block=token.meta.get("figure_block", False))
     # Images sit far down long issue pages: let the browser fetch them late.
-    tokens[idx].attrSet("loading", "lazy")
+    token.attrSet("loading", "lazy")
     return renderer.image(tokens, idx, options, env)
 
 
@@ -88,6 +174,7 @@ def _build_parser(anchor_prefix: str) -> MarkdownIt:
         return f"{anchor_prefix}-{slug}" if anchor_prefix else slug
 
     anchors_plugin(md, min_level=1, max_level=6, slug_func=slug_func)
+    md.core.ruler.push("figure_blocks", _mark_figure_blocks)
     md.add_render_rule("link_open", _render_link_open)
     md.add_render_rule("image", _render_image)
     return md
@@ -101,8 +188,25 @@ def render_markdown(text: str, *, anchor_prefix: str = "") -> str:
     """
     if not text or not text.strip():
         return ""
-    html = _build_parser(anchor_prefix).render(text)
-    return sanitize_html(html)
+    md = _build_parser(anchor_prefix)
+    env: dict = {}
+    tokens = md.parse(text, env)
+    figure_ids = {_figure_id(image) for image in _images(tokens)} - {None}
+    if figure_ids:
+        # Imported here: the models import this module to render on save.
+        from newsletter.figures import figures_by_id
+
+        env["figures"] = figures_by_id(figure_ids)
+    return sanitize_html(md.renderer.render(tokens, md.options, env))
+
+
+def figure_references(text: str) -> list[int]:
+    """Return the ids of the figures `text` shows with `![alt](figure:ID)`, in order, once each."""
+    if not text or "figure:" not in text:
+        return []
+    tokens = _build_parser("").parse(text)
+    ids = (_figure_id(image) for image in _images(tokens))
+    return list(dict.fromkeys(figure_id for figure_id in ids if figure_id is not None))
 
 
 def sanitize_html(html: str) -> str:

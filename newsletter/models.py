@@ -155,7 +155,7 @@ class ItemQuerySet(models.QuerySet):
     def for_listing(self) -> "ItemQuerySet":
         """Fetch what an item card shows in a fixed number of queries."""
         return self.select_related("issue", "section", "author").prefetch_related(
-            "projects", "tags", "further_reading"
+            "projects", "tags", "further_reading", _placements_with_renditions()
         )
 
 
@@ -201,6 +201,9 @@ class Item(models.Model):
         settings.AUTH_USER_MODEL,
         verbose_name=_("author"),
         related_name="items",
+    figures = models.ManyToManyField(
+        "Figure", verbose_name=_("figures"), through="ItemFigure", related_name="items", blank=True
+    )
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
@@ -252,6 +255,9 @@ class Item(models.Model):
 
 class FurtherReading(models.Model):
     """A "拓展阅读" link under an item; the URL may be unknown."""
+        # A figure the body shows is placed on the item, so it cannot be deleted
+        # from under it and the publish checklist sees it.
+        ItemFigure.objects.sync_embedded(item=self)
 
     item = models.ForeignKey(
         Item, verbose_name=_("item"), related_name="further_reading", on_delete=models.CASCADE
@@ -267,3 +273,157 @@ class FurtherReading(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class Figure(models.Model):
+    """An uploaded diagram or image, stored once however many items show it.
+
+    Files are written only by `newsletter.figures.figure_create`, after
+    `newsletter.images.image_validate` has re-encoded the upload.
+    """
+
+    image = models.ImageField(_("image"), upload_to="figures/", max_length=255)
+    alt_text = models.CharField(
+        _("alt text"),
+        max_length=300,
+        help_text=_("What the image shows, for readers who cannot see it (required)."),
+    )
+    caption = models.CharField(_("caption"), max_length=500, blank=True)
+    width = models.PositiveIntegerField(_("width"), editable=False)
+    height = models.PositiveIntegerField(_("height"), editable=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        related_name="figures",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+    )
+    content_hash = models.CharField(_("content hash"), max_length=64, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("figure")
+        verbose_name_plural = _("figures")
+        constraints = [
+            # The same picture uploaded twice is stored once.
+            models.UniqueConstraint(fields=["content_hash"], name="figure_unique_content_hash"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.alt_text}"
+
+    @property
+    def markdown(self) -> str:
+        """The Markdown that places this figure in a body."""
+        alt = self.alt_text.replace("[", "(").replace("]", ")").replace("\n", " ")
+        return f"![{alt}](figure:{self.pk})"
+
+
+class Rendition(models.Model):
+    """A resized copy of a figure in one format, made once and stored.
+
+    `spec` is "w<width>-<format>", e.g. "w480-webp"; a figure has at most one
+    rendition per spec, created with get_or_create so two requests racing to
+    make it end up with one row.
+    """
+
+    figure = models.ForeignKey(
+        Figure, verbose_name=_("figure"), related_name="renditions", on_delete=models.CASCADE
+    )
+    spec = models.CharField(_("spec"), max_length=40)
+    file = models.ImageField(_("file"), upload_to="renditions/", max_length=255)
+    width = models.PositiveIntegerField(_("width"))
+    height = models.PositiveIntegerField(_("height"))
+
+    class Meta:
+        ordering = ["figure", "width", "spec"]
+        verbose_name = _("rendition")
+        verbose_name_plural = _("renditions")
+        constraints = [
+            models.UniqueConstraint(fields=["figure", "spec"], name="rendition_unique_figure_spec"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.figure_id} {self.spec}"
+
+    @property
+    def format(self) -> str:
+        """The format part of the spec: webp, png, jpeg or gif."""
+        return self.spec.rsplit("-", 1)[-1]
+
+
+class ItemFigureQuerySet(models.QuerySet):
+    def sync_embedded(self, *, item: "Item") -> None:
+        """Place on `item` every figure its Markdown shows, and unplace those it stopped showing.
+
+        Figures attached by hand (not embedded) are left alone. Placements are
+        inserted with ignore_conflicts so two saves racing cannot duplicate one.
+        """
+        from newsletter.markdown import figure_references
+
+        wanted = set(figure_references(item.body)) | set(figure_references(item.remark))
+        placements = {p.figure_id: p for p in self.filter(item=item)}
+        existing = set(Figure.objects.filter(pk__in=wanted).values_list("pk", flat=True))
+        stale = [p.pk for fid, p in placements.items() if p.embedded and fid not in wanted]
+        if stale:
+            self.filter(pk__in=stale).delete()
+        now_embedded = [p.pk for fid, p in placements.items() if not p.embedded and fid in wanted]
+        if now_embedded:
+            self.filter(pk__in=now_embedded).update(embedded=True)
+        new = sorted(existing - set(placements))
+        if new:
+            start = max((p.position for p in placements.values()), default=0) + 1
+            self.bulk_create(
+                [
+                    ItemFigure(item=item, figure_id=fid, position=start + offset, embedded=True)
+                    for offset, fid in enumerate(new)
+                ],
+                ignore_conflicts=True,
+            )
+
+
+class ItemFigure(models.Model):
+    """A figure placed on an item, in order.
+
+    A figure the item's Markdown shows with `![alt](figure:ID)` is `embedded`
+    and appears where it is written; the others appear after the body.
+    """
+
+    item = models.ForeignKey(
+        Item, verbose_name=_("item"), related_name="item_figures", on_delete=models.CASCADE
+    )
+    figure = models.ForeignKey(
+        Figure, verbose_name=_("figure"), related_name="placements", on_delete=models.PROTECT
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    embedded = models.BooleanField(
+        _("shown in the text"),
+        default=False,
+        editable=False,
+        help_text=_("Set when the item's Markdown shows the figure with ![alt](figure:ID)."),
+    )
+
+    objects = ItemFigureQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("item figure")
+        verbose_name_plural = _("item figures")
+        constraints = [
+            models.UniqueConstraint(fields=["item", "figure"], name="itemfigure_unique_per_item"),
+        ]
+
+    def __str__(self) -> str:
+        # Read in the admin's "cannot delete, still used by…" list.
+        return f"图 #{self.figure_id} → 《{self.item}》"
+
+
+def _placements_with_renditions() -> models.Prefetch:
+    """Prefetch an item's placements, figures and renditions in two queries."""
+    return models.Prefetch(
+        "item_figures",
+        queryset=ItemFigure.objects.select_related("figure").prefetch_related("figure__renditions"),
+    )

@@ -90,6 +90,39 @@ def public_item(**kwargs) -> Item:
     return ItemFactory(approved=True, **kwargs)
 
 
+class FigureFactory(factory.django.DjangoModelFactory):
+    """A figure stored the way uploads are: validated, deduplicated, with renditions."""
+
+    class Meta:
+        model = "newsletter.Figure"
+
+    alt_text = factory.Sequence(lambda n: f"示意图 {n}")
+    caption = ""
+    uploaded_by = None
+    image_width = 1000
+    image_height = 500
+    # Each figure is a different picture, or the content hash would merge them.
+    seed = factory.Sequence(lambda n: n)
+
+    @classmethod
+    def _create(cls, model_class, *, image_width, image_height, seed, **kwargs):
+        import io
+
+        from django.core.files.uploadedfile import SimpleUploadedFile
+        from PIL import Image
+
+        from newsletter.figures import figure_create
+        from newsletter.images import image_validate
+
+        image = Image.new("RGB", (image_width, image_height), (30, 110, 180))
+        image.putpixel((0, 0), (seed % 256, seed // 256 % 256, 7))
+        buffer = io.BytesIO()
+        image.save(buffer, "PNG")
+        upload = SimpleUploadedFile(f"figure-{seed}.png", buffer.getvalue())
+        figure, _created = figure_create(image=image_validate(upload=upload), **kwargs)
+        return figure
+
+
 class RoleUserFactory(UserFactory):
     """A staff user holding one newsroom role: RoleUserFactory(role="Reviewer")."""
 
