@@ -150,6 +150,11 @@ TAGGIT_CASE_INSENSITIVE = True
 # The editor previews with the very function that renders published pages.
 MARKDOWNX_MARKDOWNIFY_FUNCTION = "newsletter.markdown.render_markdown"
 MARKDOWNX_URLS_PATH = "/markdownx/markdownify/"
+# Dropped and pasted images go through the figure validation (editorial.admin_figures).
+MARKDOWNX_UPLOAD_URLS_PATH = "/admin/newsletter/figure/upload/"
+# Uploaded figures: bytes and pixels an image may have (newsletter.images).
+DIGEST_MAX_UPLOAD_BYTES = int(os.environ.get("DIGEST_MAX_UPLOAD_BYTES", 10 * 1024 * 1024))
+DIGEST_MAX_IMAGE_PIXELS = int(os.environ.get("DIGEST_MAX_IMAGE_PIXELS", 40_000_000))
 MARKDOWNX_EDITOR_RESIZABLE = True
 
 DIGEST = {

@@ -19,6 +19,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from editorial import notifications, selectors, views, workflow
+from editorial.admin_figures import FigureInline
 from editorial.admin_revisions import ItemRevisionsMixin
 from editorial.forms import (
     IssueAdminForm,
@@ -154,7 +155,7 @@ class ItemAdmin(ItemRevisionsMixin, RolePermissionsMixin, admin.ModelAdmin):
     autocomplete_fields = ["projects"]
     raw_id_fields = ["author"]
     date_hierarchy = "created_at"
-    inlines = [FurtherReadingInline]
+    inlines = [FurtherReadingInline, FigureInline]
     fieldsets = [
         (None, {"fields": ["title", "original_title", "source_url", "body", "remark"]}),
         (_("Placement"), {"fields": ["issue", "section", "position"]}),
