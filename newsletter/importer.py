@@ -273,6 +273,10 @@ def parse_link(text: str) -> ParsedLink:
         text = bullet.group(1).strip()
     if md := _MD_LINK.match(text):
         url = md.group("url")
+        if not url.lower().startswith(("http://", "https://")):
+            # A javascript: or data: URL would run in the reader's browser when
+            # clicked; the title is kept, without the link.
+            return ParsedLink(title=md.group("title").strip() or text)
         return ParsedLink(title=md.group("title").strip() or url, url=url)
     url = _find_url(text)
     if not url:
