@@ -130,6 +130,8 @@ class FigureAdmin(admin.ModelAdmin):
             .get_queryset(request)
             .annotate(usage_count=Count("placements"))
             .prefetch_related("renditions")
+            # Meta.ordering is dropped from aggregating queries; autocomplete pages need one.
+            .order_by(*Figure._meta.ordering)
         )
 
     def get_form(self, request, obj=None, change=False, **kwargs):
@@ -315,9 +317,16 @@ class ItemFigureInlineForm(forms.ModelForm):
             )
         if not commit:
             return placement
-        if placement.pk is None:
+        already_placed = (
+            ItemFigure.objects.filter(item=placement.item, figure=placement.figure)
+            .exclude(pk=placement.pk)
+            .exists()
+        )
+        if placement.pk is None or already_placed:
             # The item's own save may already have placed this figure (it is
             # embedded in the text): move that placement instead of adding one.
+            if placement.pk is not None:
+                placement.delete()
             return item_figure_place(
                 item=placement.item, figure=placement.figure, position=placement.position
             )

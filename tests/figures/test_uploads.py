@@ -203,6 +203,25 @@ def test_an_image_uploaded_in_the_item_inline_is_placed_on_the_item(admin_client
     assert not placement.embedded
 
 
+def test_uploading_a_figure_the_item_already_shows_keeps_one_placement(admin_client):
+    """The same picture uploaded again on the item reuses its figure and placement."""
+    figure = FigureFactory()
+    item = ItemFactory(body=f"![a](figure:{figure.pk})")
+    with figure.image.open("rb") as stored:
+        content = stored.read()
+    data = _item_form(admin_client, item)
+    data.update(
+        {
+            "item_figures-1-position": "4",
+            "item_figures-1-upload": samples.upload("again.png", content),
+            "item_figures-1-alt_text": "再传一次",
+        }
+    )
+    response = admin_client.post(reverse("admin:newsletter_item_change", args=[item.pk]), data)
+    assert response.status_code == 302
+    assert list(item.item_figures.values_list("figure_id", "embedded")) == [(figure.pk, True)]
+
+
 def test_an_upload_in_the_item_inline_needs_alt_text(admin_client, media_root):
     """Without alt text the new image is refused, and nothing is stored."""
     item = ItemFactory()
@@ -327,3 +346,22 @@ def test_alt_text_cannot_be_emptied(admin_client):
     response = admin_client.post(url, {"alt_text": "", "caption": ""})
     assert response.status_code == 200
     assert response.context["adminform"].form.errors["alt_text"]
+
+
+def test_the_inline_figure_picker_finds_figures_by_alt_text(admin_client):
+    """The autocomplete on the item page searches the library."""
+    FigureFactory(alt_text="Gateway API 架构")
+    FigureFactory(alt_text="别的图")
+    response = admin_client.get(
+        "/admin/autocomplete/",
+        {
+            "app_label": "newsletter",
+            "model_name": "itemfigure",
+            "field_name": "figure",
+            "term": "架构",
+        },
+    )
+    assert response.status_code == 200
+    assert [result["text"] for result in response.json()["results"]] == [
+        str(f) for f in Figure.objects.filter(alt_text__contains="架构")
+    ]

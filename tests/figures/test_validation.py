@@ -54,6 +54,15 @@ def test_the_pixel_limit_is_read_from_the_header_and_is_a_setting(settings):
     assert "101×100" in caught.value.messages[0]
 
 
+def test_the_frames_of_an_animation_count_together_against_the_pixel_limit(settings):
+    """Four 600×300 frames (720 000 pixels) exceed a 500 000-pixel limit."""
+    settings.DIGEST_MAX_IMAGE_PIXELS = 500_000
+    with pytest.raises(ValidationError) as caught:
+        image_validate(upload=samples.upload("meme.gif", samples.animated_gif(600, 300)))
+    assert caught.value.code == "too_many_pixels"
+    assert "4" in caught.value.messages[0]
+
+
 def test_a_header_just_over_the_default_limit_is_refused_without_decoding():
     """7000×7000 (49 MP) is under Pillow's own limit but over ours."""
     with pytest.raises(ValidationError) as caught:
