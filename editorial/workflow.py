@@ -547,9 +547,11 @@ def item_edit(
 # Review comments and assignments
 # ---------------------------------------------------------------------------
 
-# A username after "@", not inside an email address; Django usernames may hold
-# letters, digits and @ . + - _ but a trailing full stop ends a sentence.
-MENTION = re.compile(r"(?<![\w@.+-])@([\w.+-]+)")
+# A username after "@", not inside an email address. Django usernames may hold
+# letters, digits and @ . + - _, but a trailing full stop ends a sentence. Only
+# ASCII word characters before the "@" rule it out: Chinese text puts mentions
+# straight after a character, as in "请@rita看看".
+MENTION = re.compile(r"(?<![A-Za-z0-9_@.+-])@([\w.+-]+)")
 
 
 def mentioned_usernames(text: str) -> list[str]:
@@ -558,15 +560,37 @@ def mentioned_usernames(text: str) -> list[str]:
     return list(dict.fromkeys(name for name in names if name))
 
 
+def mentioned_users(text: str) -> list:
+    """Return the active users @mentioned in `text`, in order of first mention.
+
+    Chinese text runs on after a name ("@rita看看"), and usernames may be
+    Chinese too, so each mention is matched to the longest existing username
+    it starts with. One query.
+    """
+    tokens = mentioned_usernames(text)
+    prefixes = {token[:end] for token in tokens for end in range(1, len(token) + 1)}
+    users = {
+        user.get_username(): user
+        for user in User.objects.filter(username__in=prefixes, is_active=True)
+    }
+    found = []
+    for token in tokens:
+        for end in range(len(token), 0, -1):
+            user = users.get(token[:end])
+            if user is not None:
+                if user not in found:
+                    found.append(user)
+                break
+    return found
+
+
 def _comment_write(
     *, item: Item, author, body: str, quote: str = "", parent: ReviewComment | None = None
 ) -> ReviewComment:
     comment = ReviewComment(item=item, author=author, body=body, quote=quote.strip(), parent=parent)
     comment.full_clean()
     comment.save()
-    candidates = User.objects.filter(
-        username__in=mentioned_usernames(body), is_active=True
-    ).exclude(pk=author.pk)
+    candidates = [user for user in mentioned_users(body) if user.pk != author.pk]
     # Only colleagues who can open the item are mentioned: a link they cannot
     # follow helps nobody and would reveal the item's title to them.
     mentioned = [user for user in candidates if can(user, "item.view", item)]

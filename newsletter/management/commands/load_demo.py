@@ -54,6 +54,8 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Admin login: http://127.0.0.1:8000/admin/  user: {username}  password: {password}"
         )
+        # One account per newsroom role; by name, as newsletter never imports editorial.
+        call_command("demo_newsroom", password=password, stdout=self.stdout)
 
     def _tag_items(self) -> None:
         for item in Item.objects.filter(issue__slug__in=["2025-10", "2025-11"]):
