@@ -19,7 +19,6 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -32,7 +31,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from editorial import notifications
 from editorial.models import AuditEntry, ReviewAssignment, ReviewComment
 from editorial.roles import ADMINISTRATOR, CONTRIBUTOR, EDITOR, REVIEWER, ROLES
-from newsletter.models import Issue, Item, Section
+from newsletter.models import Issue, Item, ItemFigure, Section
 
 User = get_user_model()
 
@@ -742,15 +741,9 @@ def _url_variants(url: str) -> set[str]:
 
 
 def _figure_problems(items: list[Item]) -> list[Problem]:
-    # Figures come from `newsletter.ItemFigure`; the checklist checks them once
-    # that model exists and says nothing about them before.
-    try:
-        item_figure = apps.get_model("newsletter", "ItemFigure")
-    except LookupError:
-        return []
     by_pk = {item.pk: item for item in items}
     missing = (
-        item_figure.objects.filter(item__in=list(by_pk))
+        ItemFigure.objects.filter(item__in=list(by_pk))
         .annotate(alt=Trim("figure__alt_text"))
         .filter(alt="")
         .select_related("figure")

@@ -5,16 +5,16 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.apps import apps
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
 from editorial import workflow
 from editorial.models import AuditEntry
-from newsletter.models import Issue, Item
+from newsletter.models import Figure, Issue, Item, ItemFigure
 from tests.editorial.conftest import client_for
 from tests.factories import (
+    FigureFactory,
     IssueFactory,
     ItemFactory,
     ReviewCommentFactory,
@@ -113,15 +113,10 @@ def test_an_image_without_alt_text_in_the_body_fails_the_checklist(ready_issue, 
 
 def test_a_figure_without_alt_text_fails_the_checklist(ready_issue):
     """Figures placed on an item need alt text too."""
-    if not apps.is_installed("newsletter") or "itemfigure" not in apps.all_models["newsletter"]:
-        pytest.skip("newsletter.ItemFigure does not exist yet")
-    from tests.factories import FigureFactory
-
-    item_figure = apps.get_model("newsletter", "ItemFigure")
     item = ready_issue.items.get(position=1)
     figure = FigureFactory()
-    type(figure).objects.filter(pk=figure.pk).update(alt_text="  ")
-    item_figure.objects.create(item=item, figure=figure, position=1)
+    Figure.objects.filter(pk=figure.pk).update(alt_text="  ")
+    ItemFigure.objects.create(item=item, figure=figure, position=1)
     problems = workflow.issue_checklist(issue=ready_issue)
     assert [p.code for p in problems] == ["figure_alt"]
     assert problems[0].message.startswith("《Helm 4 发布》的配图")

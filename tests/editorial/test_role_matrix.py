@@ -371,3 +371,13 @@ def test_the_change_form_carries_the_version_it_was_opened_at(people):
         reverse("admin:newsletter_item_change", args=[item.pk])
     )
     assert 'name="expected_version"' in response.content.decode()
+
+
+@pytest.mark.parametrize("role", ["contributor", "editor"])
+def test_writers_get_the_figure_inline_on_the_item_form(people, role):
+    """The roles that write items can attach figures (permissions from 0003)."""
+    response = client_for(people[role]).get(reverse("admin:newsletter_item_add"))
+    models = {
+        inline.opts.model._meta.model_name for inline in response.context["inline_admin_formsets"]
+    }
+    assert "itemfigure" in models
