@@ -102,7 +102,9 @@ class Issue(models.Model):
 
     slug = models.SlugField(_("slug"), max_length=50, unique=True, help_text=_("e.g. 2025-11"))
     title = models.CharField(_("title"), max_length=200)
-    period = models.CharField(_("period"), max_length=100, blank=True, help_text=_("e.g. 2025 年 11 月"))
+    period = models.CharField(
+        _("period"), max_length=100, blank=True, help_text=_("e.g. 2025 年 11 月")
+    )
     intro = models.TextField(_("introduction"), blank=True, help_text=_("Markdown."))
     intro_html = models.TextField(editable=False, blank=True)
     cover = models.ImageField(_("cover"), upload_to="covers/", blank=True)
@@ -191,19 +193,21 @@ class Item(models.Model):
     source_url = models.URLField(_("source URL"), max_length=500, blank=True)
     body = models.TextField(_("body"), blank=True, help_text=_("Markdown."))
     body_html = models.TextField(editable=False, blank=True)
-    remark = models.TextField(_("editor's remark"), blank=True, help_text=_("Markdown, shown after 🎤."))
+    remark = models.TextField(
+        _("editor's remark"), blank=True, help_text=_("Markdown, shown after 🎤.")
+    )
     remark_html = models.TextField(editable=False, blank=True)
     projects = models.ManyToManyField(
         Project, verbose_name=_("projects"), related_name="items", blank=True
     )
     tags = TaggableManager(verbose_name=_("tags"), blank=True)
+    figures = models.ManyToManyField(
+        "Figure", verbose_name=_("figures"), through="ItemFigure", related_name="items", blank=True
+    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("author"),
         related_name="items",
-    figures = models.ManyToManyField(
-        "Figure", verbose_name=_("figures"), through="ItemFigure", related_name="items", blank=True
-    )
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
@@ -251,13 +255,13 @@ class Item(models.Model):
         self.body_html = render_markdown(self.body, anchor_prefix=self.anchor)
         self.remark_html = render_markdown(self.remark, anchor_prefix=f"{self.anchor}-remark")
         super().save(*args, **kwargs)
+        # A figure the body shows is placed on the item, so it cannot be deleted
+        # from under it and the publish checklist sees it.
+        ItemFigure.objects.sync_embedded(item=self)
 
 
 class FurtherReading(models.Model):
     """A "拓展阅读" link under an item; the URL may be unknown."""
-        # A figure the body shows is placed on the item, so it cannot be deleted
-        # from under it and the publish checklist sees it.
-        ItemFigure.objects.sync_embedded(item=self)
 
     item = models.ForeignKey(
         Item, verbose_name=_("item"), related_name="further_reading", on_delete=models.CASCADE
