@@ -381,3 +381,72 @@ def test_writers_get_the_figure_inline_on_the_item_form(people, role):
         inline.opts.model._meta.model_name for inline in response.context["inline_admin_formsets"]
     }
     assert "itemfigure" in models
+
+
+def _bulk(client, action, items):
+    return client.post(
+        reverse("admin:newsletter_item_changelist"),
+        {"action": action, "_selected_action": [item.pk for item in items]},
+        follow=True,
+    )
+
+
+def test_a_reviewer_approves_in_bulk_but_never_their_own_item(people):
+    """The bulk action runs the service per item and reports each refusal."""
+    others = [
+        ItemFactory(author=people["contributor"], state=S.IN_REVIEW, title=f"别人的 {n}")
+        for n in range(2)
+    ]
+    own = ItemFactory(author=people["reviewer"], state=S.IN_REVIEW, title="我自己的")
+    response = _bulk(client_for(people["reviewer"]), "approve_selected", [*others, own])
+    messages = [str(message) for message in response.context["messages"]]
+    assert "《我自己的》:不能审校自己写的条目。" in messages
+    assert "已处理 2 篇条目。" in messages
+    states = dict(Item.objects.values_list("title", "state"))
+    assert states == {"别人的 0": S.APPROVED, "别人的 1": S.APPROVED, "我自己的": S.IN_REVIEW}
+    assert AuditEntry.objects.filter(action="item.approve").count() == 2
+
+
+def test_a_contributor_submits_their_drafts_in_bulk(people):
+    """Several drafts go to review at once; one already in review is reported."""
+    drafts = ItemFactory.create_batch(2, author=people["contributor"])
+    waiting = ItemFactory(author=people["contributor"], state=S.IN_REVIEW, title="已在审")
+    response = _bulk(client_for(people["contributor"]), "submit_selected", [*drafts, waiting])
+    messages = [str(message) for message in response.context["messages"]]
+    assert any("《已在审》" in message for message in messages)
+    assert Item.objects.filter(state=S.IN_REVIEW).count() == 3
+
+
+@pytest.mark.parametrize(
+    ("role", "offered"),
+    [
+        ("contributor", {"submit_selected", "resubmit_selected", "return_selected_to_draft"}),
+        ("reviewer", {"approve_selected"}),
+        (
+            "editor",
+            {
+                "submit_selected",
+                "resubmit_selected",
+                "return_selected_to_draft",
+                "approve_selected",
+            },
+        ),
+    ],
+)
+def test_bulk_actions_offered_follow_the_role(people, role, offered):
+    """Each role sees the bulk actions it may run."""
+    response = client_for(people[role]).get(reverse("admin:newsletter_item_changelist"))
+    choices = {value for value, _label in response.context["action_form"].fields["action"].choices}
+    assert choices - {"", "delete_selected"} == offered
+
+
+def test_the_editor_edits_an_issue_through_its_form(people):
+    """The read-only item inline does not get in the way of saving the issue."""
+    issue = IssueFactory(title="旧标题")
+    ItemFactory(issue=issue)
+    editor = client_for(people["editor"])
+    url = reverse("admin:newsletter_issue_change", args=[issue.pk])
+    response = editor.post(url, change_form_data(editor.get(url), title="新标题", cover=""))
+    assert response.status_code == 302
+    issue.refresh_from_db()
+    assert issue.title == "新标题"
