@@ -43,9 +43,20 @@ class ItemRevisionsMixin:
             *super().get_urls(),
         ]
 
-    def _item_for_history(self, request, object_id):
-        item = get_object_or_404(self.model, pk=object_id)
-        if not self.has_change_permission(request, item):
+    def _item_for_history(self, request, object_id, *, to_change: bool = False):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        # Through the admin's own queryset: an item a contributor may not see
+        # is not found, rather than forbidden.
+        item = self.get_object(request, str(object_id))
+        if item is None:
+            raise Http404("No such item.")
+        allowed = (
+            self.has_change_permission(request, item)
+            if to_change
+            else self.has_view_permission(request, item)
+        )
+        if not allowed:
             raise PermissionDenied
         return item
 
@@ -57,6 +68,7 @@ class ItemRevisionsMixin:
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "item": item,
+            "can_revert": self.has_change_permission(request, item),
             "versions": versions,
             "title": _("Revisions of “%(title)s”") % {"title": item.title},
         }
@@ -78,7 +90,7 @@ class ItemRevisionsMixin:
         }
 
     def revert_view(self, request, object_id, version_id):
-        item = self._item_for_history(request, object_id)
+        item = self._item_for_history(request, object_id, to_change=True)
         version = get_object_or_404(Version.objects.get_for_object(item), pk=version_id)
         item_revert(item=item, version=version, actor=request.user)
         messages.success(request, _("The text was restored from that revision, as a new revision."))

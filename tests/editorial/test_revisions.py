@@ -114,3 +114,16 @@ def test_the_history_of_an_item_needs_change_permission(client):
     item = ItemFactory()
     response = client.get(f"/admin/newsletter/item/{item.pk}/revisions/")
     assert response.status_code in (302, 403)
+
+
+def test_a_reviewer_reads_the_history_but_cannot_revert(client, reviewer):
+    """Viewing revisions needs view permission; restoring needs change permission."""
+    with reversion.create_revision():
+        item = ItemFactory(body="原始")
+    version = Version.objects.get_for_object(item).get()
+    client.force_login(reviewer)
+    response = client.get(f"/admin/newsletter/item/{item.pk}/revisions/")
+    assert response.status_code == 200
+    assert "revert-" not in response.content.decode()
+    revert = client.post(f"/admin/newsletter/item/{item.pk}/revisions/{version.pk}/revert/")
+    assert revert.status_code == 403
