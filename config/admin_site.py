@@ -2,8 +2,12 @@
 
 from functools import update_wrapper
 
+from axes.helpers import get_cool_off, get_failure_limit
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.urls import path, reverse
 
 from config import two_factor
@@ -60,3 +64,15 @@ class DigestAdminSite(admin.AdminSite):
 
     def two_factor_view(self, request):
         return two_factor.two_factor_setup(request, admin_site=self)
+
+
+def lockout_response(request: HttpRequest, original_response, credentials) -> HttpResponse:
+    """Return the page a locked-out login gets (AXES_LOCKOUT_CALLABLE), in the admin's look."""
+    context = {
+        **admin.site.each_context(request),
+        "failure_limit": get_failure_limit(request, credentials),
+        "cooloff_timedelta": get_cool_off(request),
+    }
+    return render(
+        request, "registration/lockout.html", context, status=settings.AXES_HTTP_RESPONSE_CODE
+    )

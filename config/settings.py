@@ -87,7 +87,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "config.content_security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -253,7 +253,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 if os.environ.get("AXES_COOLOFF_HOURS"):
     AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_HOURS", 1)
-AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
+AXES_LOCKOUT_CALLABLE = "config.admin_site.lockout_response"
 # The client address that failures are counted against; see
 # config.client_address for why this is not read from X-Forwarded-For by default.
 AXES_CLIENT_IP_CALLABLE = "config.client_address.client_address"
@@ -265,18 +265,19 @@ TRUSTED_PROXY_HEADER = os.environ.get("TRUSTED_PROXY_HEADER", "HTTP_X_FORWARDED_
 # Administrators must have one before they can use the admin.
 DIGEST_REQUIRE_2FA_FOR_ADMINS = env_bool("DIGEST_REQUIRE_2FA_FOR_ADMINS")
 OTP_TOTP_ISSUER = DIGEST["PUBLICATION_NAME"]
+# Administrators manage devices in the admin but never see another person's
+# secret (key or QR code): that would let them copy the second factor.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # Content-Security-Policy (django-csp) on every response. No page may run an
 # inline script or style; one that truly needs it uses `request.csp_nonce`.
-_CSP_IMAGE_SOURCES = ["'self'", "data:", *env_list("CSP_EXTRA_IMG_SRC")]
-if MEDIA_URL.startswith(("https://", "http://")):
-    _CSP_IMAGE_SOURCES.append("/".join(MEDIA_URL.split("/", 3)[:3]))
+# Images also load from an absolute MEDIA_URL's host (config.content_security).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'", NONCE],
         "style-src": ["'self'", NONCE],
-        "img-src": _CSP_IMAGE_SOURCES,
+        "img-src": ["'self'", "data:", *env_list("CSP_EXTRA_IMG_SRC")],
         "object-src": ["'none'"],
         "base-uri": ["'self'"],
         "frame-ancestors": ["'none'"],

@@ -7,6 +7,7 @@ Administrators must add one before the admin lets them do anything else.
 
 from base64 import b32encode
 
+import segno
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -157,6 +158,11 @@ def two_factor_setup(request: HttpRequest, *, admin_site) -> HttpResponse:
     context.update(
         form=form,
         config_url=device.config_url,
+        # A data: URI image: allowed by the CSP's img-src, and dark on white
+        # so that phones read it in the admin's dark theme too.
+        qr_code=segno.make(device.config_url, error="m").svg_data_uri(
+            scale=5, border=4, dark="#000", light="#fff"
+        ),
         secret=_grouped(secret),
     )
     return TemplateResponse(request, "registration/two_factor_setup.html", context)

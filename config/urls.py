@@ -9,27 +9,30 @@ from markdownx.views import MarkdownifyView
 from config.media import serve_upload
 from newsletter.sitemaps import SITEMAPS
 
+# The password reset pages use the admin's templates; give them its name too.
+ADMIN_HEADER = {"site_header": admin.site.site_header, "site_title": admin.site.site_title}
+
 urlpatterns = [
     # Password reset by email, linked from the admin login. Before the admin's
     # own URLs, which answer every other path under /admin/.
     path(
         "admin/password_reset/",
-        auth_views.PasswordResetView.as_view(),
+        auth_views.PasswordResetView.as_view(extra_context=ADMIN_HEADER),
         name="admin_password_reset",
     ),
     path(
         "admin/password_reset/done/",
-        auth_views.PasswordResetDoneView.as_view(),
+        auth_views.PasswordResetDoneView.as_view(extra_context=ADMIN_HEADER),
         name="password_reset_done",
     ),
     path(
         "admin/reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(),
+        auth_views.PasswordResetConfirmView.as_view(extra_context=ADMIN_HEADER),
         name="password_reset_confirm",
     ),
     path(
         "admin/reset/done/",
-        auth_views.PasswordResetCompleteView.as_view(),
+        auth_views.PasswordResetCompleteView.as_view(extra_context=ADMIN_HEADER),
         name="password_reset_complete",
     ),
     path("admin/", admin.site.urls),

@@ -146,6 +146,7 @@ def test_the_admin_item_editor_runs_without_csp_violations(browser, live_server,
         reverse("admin:newsletter_issue_change", args=[item.issue.pk]),
         reverse("admin:newsletter_issue_release", args=[item.issue.pk]),
         reverse("admin:newsletter_figure_add"),
+        reverse("admin:two_factor"),
         reverse("admin:index"),
     ]:
         recorder.visit(live_server.url + url)

@@ -1,6 +1,8 @@
 """Security headers on every page: Content-Security-Policy, nosniff, framing, referrer."""
 
+import re
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 from csp.middleware import CSPMiddleware
@@ -129,3 +131,37 @@ def test_a_post_with_too_many_fields_is_refused(client, settings):
     settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 10
     response = client.post(reverse("admin:login"), {f"f{n}": "1" for n in range(20)})
     assert response.status_code == 400
+
+
+def test_no_template_needs_unsafe_inline():
+    """Templates have no style attributes or event handlers, and inline blocks carry the nonce."""
+    templates = Path(__file__).resolve().parents[2] / "templates"
+    problems = []
+    for template in templates.rglob("*.html"):
+        if "email" in template.parts:
+            continue  # Mail clients need inline styles, and no CSP applies to mail.
+        text = template.read_text(encoding="utf-8")
+        where = template.relative_to(templates)
+        for pattern in (
+            r"\sstyle=",
+            r"\son[a-z]+=",
+            r"<style(?![^>]*nonce=)",
+            r"<script(?![^>]*(?:src=|nonce=|type=\"application/json\"))",
+        ):
+            problems += [f"{where}: {match}" for match in re.findall(pattern, text)]
+    assert problems == []
+
+
+def test_images_may_come_from_an_absolute_media_url(client, settings):
+    """A bucket or CDN set as MEDIA_URL, even after config.settings, is allowed in img-src."""
+    settings.MEDIA_URL = "https://media.example.com/digest/"
+    policy = _policy(client.get(reverse("newsletter:issue_archive")))
+    assert policy["img-src"] == ["'self'", "data:", "https://media.example.com"]
+    assert policy["default-src"] == ["'self'"]
+
+
+def test_a_local_media_url_adds_no_host(client, settings):
+    """With /media/ the images are already 'self'."""
+    settings.MEDIA_URL = "/media/"
+    policy = _policy(client.get(reverse("newsletter:issue_archive")))
+    assert policy["img-src"] == ["'self'", "data:"]

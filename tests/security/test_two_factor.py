@@ -146,6 +146,7 @@ def test_an_administrator_adds_a_device_and_then_uses_the_admin(client, administ
     assert page.status_code == 200
     html = page.content.decode()
     assert "otpauth://totp/" in html
+    assert 'src="data:image/svg+xml;' in html
     assert "管理员必须开启两步验证" in html
     device = TOTPDevice.objects.get(user=administrator)
     assert not device.confirmed
@@ -213,3 +214,14 @@ def test_the_next_address_must_stay_on_the_site(client, contributor):
         reverse("admin:two_factor"), {"otp_token": _code(device), "next": "https://evil.example/"}
     )
     assert response.url == reverse("admin:index")
+
+
+def test_the_device_admin_never_shows_another_persons_secret(client, superuser, contributor):
+    """Administrators can delete a lost device but cannot read or copy its key."""
+    device = _device(contributor)
+    client.force_login(superuser)
+    page = client.get(reverse("admin:otp_totp_totpdevice_change", args=[device.pk]))
+    assert page.status_code == 200
+    assert device.key not in page.content.decode()
+    qr_code = client.get(reverse("admin:otp_totp_totpdevice_config", args=[device.pk]))
+    assert qr_code.status_code in {403, 404}
