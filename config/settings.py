@@ -251,6 +251,8 @@ AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 # guesser from one address is stopped per account.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# No start-up banner on every manage.py command; attempts are still logged.
+AXES_VERBOSE = False
 if os.environ.get("AXES_COOLOFF_HOURS"):
     AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_HOURS", 1)
 AXES_LOCKOUT_CALLABLE = "config.admin_site.lockout_response"
