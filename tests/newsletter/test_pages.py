@@ -221,3 +221,23 @@ def test_section_page_has_a_query_budget(client, django_assert_max_num_queries, 
     section = issue_with_items.items.first().section
     with django_assert_max_num_queries(QUERY_BUDGET):
         assert client.get(section.get_absolute_url()).status_code == 200
+
+
+def test_a_stored_script_url_never_becomes_a_link(client):
+    """Source and further-reading URLs are only linked when they are http(s)."""
+    item = public_item(original_title="Original", source_url="https://example.com/ok")
+    type(item).objects.filter(pk=item.pk).update(source_url="javascript:alert(1)")
+    FurtherReadingFactory(item=item, title="坏链接", url="javascript:alert(2)")
+    for url in (item.issue.get_absolute_url(), f"/issues/{item.issue.slug}.md"):
+        body = client.get(url).content.decode()
+        assert "javascript:" not in body, url
+        assert "Original" in body and "坏链接" in body
+
+
+def test_a_tag_without_a_slug_is_shown_but_not_linked(client):
+    """An emoji-only tag has no page, and the issue page still renders."""
+    item = public_item()
+    item.tags.add("🤔")
+    response = client.get(item.issue.get_absolute_url())
+    assert response.status_code == 200
+    assert '<span class="chip chip--tag">#🤔</span>' in response.content.decode()
