@@ -19,6 +19,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from editorial import notifications, selectors, views, workflow
+from editorial.admin_accounts import AccountLifecycleMixin
 from editorial.admin_figures import FigureInline
 from editorial.admin_revisions import ItemRevisionsMixin
 from editorial.forms import (
@@ -160,7 +161,7 @@ class ItemAdmin(ItemRevisionsMixin, RolePermissionsMixin, admin.ModelAdmin):
         (None, {"fields": ["title", "original_title", "source_url", "body", "remark"]}),
         (_("Placement"), {"fields": ["issue", "section", "position"]}),
         (_("Classification"), {"fields": ["projects", "tags"]}),
-        (_("Editorial"), {"fields": ["author", "state"]}),
+        (_("Editorial"), {"fields": ["author", "state", "reviewer"]}),
     ]
 
     def get_queryset(self, request):
@@ -171,7 +172,7 @@ class ItemAdmin(ItemRevisionsMixin, RolePermissionsMixin, admin.ModelAdmin):
         # State changes only through the workflow's buttons; placement is the
         # editor-in-chief's assembly (a contributor may pick a section while the
         # item waits in the pool).
-        fields = ["state"]
+        fields = ["state", "reviewer"]
         if not workflow.can(request.user, "issue.arrange"):
             fields += ["author", "issue", "position"]
             if obj is not None and obj.issue_id is not None:
@@ -429,7 +430,7 @@ class AuditEntryAdmin(RolePermissionsMixin, admin.ModelAdmin):
     permission_actions = {"view": "audit.view"}
     list_display = ["created_at", "action", "subject", "actor", "from_state", "to_state", "note"]
     list_filter = ["action"]
-    list_select_related = ["actor", "item", "issue"]
+    list_select_related = ["actor", "item", "issue", "account"]
     search_fields = ["object_repr", "note", "actor__username"]
     date_hierarchy = "created_at"
     fields = [
@@ -438,6 +439,7 @@ class AuditEntryAdmin(RolePermissionsMixin, admin.ModelAdmin):
         "action",
         "item",
         "issue",
+        "account",
         "object_repr",
         "from_state",
         "to_state",
@@ -452,6 +454,8 @@ class AuditEntryAdmin(RolePermissionsMixin, admin.ModelAdmin):
             url = reverse("admin:newsletter_item_change", args=[entry.item_id])
         elif entry.issue_id:
             url = reverse("admin:newsletter_issue_change", args=[entry.issue_id])
+        elif entry.account_id:
+            url = reverse("admin:auth_user_change", args=[entry.account_id])
         else:
             return entry.object_repr
         return format_html('<a href="{}">{}</a>', url, entry.object_repr)
@@ -504,7 +508,7 @@ admin.site.unregister(Group)
 
 
 @admin.register(User)
-class AccountAdmin(RolePermissionsMixin, UserAdmin):
+class AccountAdmin(AccountLifecycleMixin, RolePermissionsMixin, UserAdmin):
     """Accounts, for Administrators. Nobody but a superuser grants or edits superusers."""
 
     permission_actions = {

@@ -1,16 +1,20 @@
 """The newsroom's records: the audit log, review comments and assignments,
-and each person's notification preferences.
+each person's notification preferences, contributor profiles and invitations.
 
 None of these models holds business rules; the transitions that write them
 live in `editorial.workflow`.
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
+from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from editorial.roles import ADMINISTRATOR, CONTRIBUTOR, EDITOR, REVIEWER
 from newsletter.models import Issue, Item
 
 
@@ -25,9 +29,10 @@ class AuditEntryQuerySet(models.QuerySet):
 class AuditEntry(models.Model):
     """One row per editorial action: who did what to which item or issue, and when.
 
-    The subject is an item or an issue (two nullable keys rather than a generic
-    relation, so that "the history of this item" is one indexed lookup). If the
-    subject is later deleted, `object_repr` still tells what it was.
+    The subject is an item, an issue or an account (nullable keys rather than a
+    generic relation, so that "the history of this item" is one indexed
+    lookup). If the subject is later deleted, `object_repr` still tells what it
+    was.
     """
 
     actor = models.ForeignKey(
@@ -56,6 +61,15 @@ class AuditEntry(models.Model):
         null=True,
         blank=True,
     )
+    account = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account"),
+        related_name="account_audit_entries",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        help_text=_("The account acted on: invited, deactivated, given other roles."),
+    )
     object_repr = models.CharField(_("object"), max_length=300)
     from_state = models.CharField(_("from"), max_length=32, blank=True)
     to_state = models.CharField(_("to"), max_length=32, blank=True)
@@ -72,6 +86,7 @@ class AuditEntry(models.Model):
         indexes = [
             models.Index(fields=["item", "created_at"], name="audit_item_time_idx"),
             models.Index(fields=["issue", "created_at"], name="audit_issue_time_idx"),
+            models.Index(fields=["account", "created_at"], name="audit_account_time_idx"),
         ]
 
     def __str__(self) -> str:
@@ -224,3 +239,131 @@ class NotificationPreference(models.Model):
     def field_for(kind: str) -> str:
         """Return the name of the boolean field that holds the choice for `kind`."""
         return f"email_on_{kind}"
+
+
+MAX_PROFILE_LINKS = 5
+_web_address = URLValidator(schemes=["http", "https"])
+
+
+def validate_profile_links(value) -> None:
+    """Accept a list of at most MAX_PROFILE_LINKS web addresses (http or https only)."""
+    if not isinstance(value, list) or not all(isinstance(link, str) for link in value):
+        raise ValidationError(_("Links must be a list of web addresses."), code="invalid")
+    if len(value) > MAX_PROFILE_LINKS:
+        raise ValidationError(
+            _("最多 %(limit)d 个链接。 / At most %(limit)d links.") % {"limit": MAX_PROFILE_LINKS},
+            code="too_many",
+        )
+    for link in value:
+        try:
+            _web_address(link)
+        except ValidationError as error:
+            raise ValidationError(
+                _("「%(link)s」不是 http(s) 网址。 / Not a web address.") % {"link": link},
+                code="invalid_link",
+            ) from error
+
+
+class ContributorProfile(models.Model):
+    """How a member of the newsroom presents themselves to readers.
+
+    Written only by `editorial.accounts.contributor_profile_save`, which stores
+    the bio's HTML, the avatar's clean square copy and the public credit
+    (`newsletter.Credit`) along with it.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        related_name="contributor_profile",
+        on_delete=models.CASCADE,
+    )
+    display_name = models.CharField(
+        _("display name"),
+        max_length=100,
+        help_text=_("The name readers see in credits, e.g. 张三 or Zhang San."),
+    )
+    avatar = models.ImageField(_("avatar"), upload_to="avatars/", max_length=255, blank=True)
+    bio = models.TextField(_("bio"), blank=True, help_text=_("Plain text or Markdown."))
+    bio_html = models.TextField(editable=False, blank=True)
+    links = models.JSONField(
+        _("links"),
+        default=list,
+        blank=True,
+        validators=[validate_profile_links],
+        help_text=_("A few web addresses: a blog, GitHub, a personal site."),
+    )
+    is_public = models.BooleanField(
+        _("public"),
+        default=True,
+        help_text=_(
+            "在已发布条目的署名里显示我的名字,并公开我的个人页面;不勾选则对读者匿名。"
+            " / Credit me by name on published items and show my contributor page."
+        ),
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["display_name"]
+        verbose_name = _("contributor profile")
+        verbose_name_plural = _("contributor profiles")
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("editorial:contributor", kwargs={"username": self.user.get_username()})
+
+
+class InvitationQuerySet(models.QuerySet):
+    def pending(self) -> "InvitationQuerySet":
+        """Invitations nobody has accepted yet (their links may have expired)."""
+        return self.filter(accepted_at__isnull=True)
+
+
+class Invitation(models.Model):
+    """An Administrator's invitation to join the newsroom in one role.
+
+    The invitee gets a signed link (`editorial.accounts.invitation_url`) that
+    expires after DIGEST_INVITATION_MAX_AGE seconds and works once: accepting
+    stamps `accepted_at` and the account it created.
+    """
+
+    ROLE_CHOICES = [
+        (CONTRIBUTOR, _("撰稿人 Contributor")),
+        (REVIEWER, _("审校 Reviewer")),
+        (EDITOR, _("主编 Editor-in-chief")),
+        (ADMINISTRATOR, _("管理员 Administrator")),
+    ]
+
+    email = models.EmailField(_("email"))
+    role = models.CharField(_("role"), max_length=32, choices=ROLE_CHOICES)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("invited by"),
+        related_name="invitations_sent",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+    )
+    created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    accepted_user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account"),
+        related_name="invitation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+    )
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        indexes = [models.Index(fields=["email"], name="invitation_email_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.email} ({self.role})"

@@ -148,3 +148,25 @@ def issue_published(*, issue: Issue) -> int:
         template="issue_published",
         context={"issue": issue, "url": settings.SITE_URL + issue.get_absolute_url()},
     )
+
+
+def invitation_sent(*, invitation, url: str, max_age_days: int) -> int:
+    """Email the invitee their signed link once the invitation is committed.
+
+    The invitee has no account yet, so no preference applies. Returns 1.
+    """
+    text = render_to_string(
+        "editorial/email/invitation.txt",
+        {
+            "invitation": invitation,
+            "inviter": invitation.invited_by,
+            "role": invitation.get_role_display(),
+            "url": settings.SITE_URL + url,
+            "days": max_age_days,
+            "publication_name": settings.DIGEST["PUBLICATION_NAME"],
+        },
+    )
+    subject, _, body = text.strip().partition("\n")
+    message = EmailMessage(subject=subject.strip(), body=body.strip() + "\n", to=[invitation.email])
+    transaction.on_commit(lambda: _deliver([message]))
+    return 1

@@ -1,4 +1,5 @@
-"""Reads for the newsroom's pages: the review panel of an item and the dashboard.
+"""Reads for the newsroom's pages: the review panel of an item, the dashboard,
+and the public contributor page.
 
 Each selector runs a fixed number of queries, whatever the number of items.
 """
@@ -11,7 +12,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from editorial import workflow
-from editorial.models import AuditEntry, ReviewAssignment, ReviewComment
+from editorial.models import AuditEntry, ContributorProfile, ReviewAssignment, ReviewComment
 from editorial.roles import EDITOR, REVIEWER
 from newsletter.models import Issue, Item
 
@@ -188,3 +189,34 @@ def dashboard_for(*, user) -> Dashboard:
             dashboard.next_issue = issue_progress(issue=upcoming)
     dashboard.calendar = editorial_calendar()
     return dashboard
+
+
+@dataclass
+class ContributorPage:
+    """A contributor's public page: their profile and their published work."""
+
+    profile: ContributorProfile
+    written: list[Item]
+    reviewed: list[Item]
+
+
+def contributor_page(*, username: str) -> ContributorPage | None:
+    """Return the public page of `username`, or None when readers may not see one.
+
+    None for an unknown user, a profile that is not public, or someone with no
+    public item written or reviewed: a page with nothing on it would only tell
+    that the account exists. Starts from `Item.objects.public()`; three queries.
+    """
+    profile = (
+        ContributorProfile.objects.select_related("user")
+        .filter(user__username=username, is_public=True)
+        .first()
+    )
+    if profile is None:
+        return None
+    public = Item.objects.public().select_related("issue", "section").in_reading_order()
+    written = list(public.filter(author=profile.user))
+    reviewed = list(public.filter(reviewer=profile.user).exclude(author=profile.user))
+    if not written and not reviewed:
+        return None
+    return ContributorPage(profile=profile, written=written, reviewed=reviewed)

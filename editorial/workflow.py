@@ -143,6 +143,15 @@ def _comment_resolve(user, roles, comment):
     return _("只有意见的作者、条目的作者、审校或主编可以处理这条意见。")
 
 
+def _profile_change(user, roles, profile):
+    """A member edits their own contributor profile; an Administrator edits anyone's."""
+    if ADMINISTRATOR in roles:
+        return None
+    if roles and (profile is None or profile.user_id == user.pk):
+        return None
+    return _("你只能修改自己的资料。")
+
+
 _EDITOR_ONLY = _one_of(EDITOR, refusal=gettext_lazy("只有主编可以这样做。"))
 _NEWSROOM = _one_of(
     CONTRIBUTOR, REVIEWER, EDITOR, refusal=gettext_lazy("你不在编辑部的任何角色中。")
@@ -184,6 +193,7 @@ RULES: dict[str, Callable] = {
         EDITOR, ADMINISTRATOR, refusal=gettext_lazy("只有主编或管理员可以查看操作日志。")
     ),
     "account.manage": _one_of(ADMINISTRATOR, refusal=gettext_lazy("只有管理员可以管理账号。")),
+    "profile.change": _profile_change,
 }
 
 
@@ -240,19 +250,26 @@ def audit_entry_create(
     action: str,
     item: Item | None = None,
     issue: Issue | None = None,
+    account=None,
     from_state: str = "",
     to_state: str = "",
     note: str = "",
     data: dict | None = None,
+    object_repr: str = "",
 ) -> AuditEntry:
-    """Write one row of the audit log and return it. `actor` None means the system."""
-    subject = item if item is not None else issue
+    """Write one row of the audit log and return it. `actor` None means the system.
+
+    The subject is `item`, `issue` or `account` (a user); `object_repr` names
+    a subject that is none of these, such as an invited email address.
+    """
+    subject = next((s for s in (item, issue, account) if s is not None), None)
     return AuditEntry.objects.create(
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         action=action,
         item=item,
         issue=issue,
-        object_repr=str(subject)[:300] if subject is not None else "",
+        account=account,
+        object_repr=(object_repr or (str(subject) if subject is not None else ""))[:300],
         from_state=from_state,
         to_state=to_state,
         note=note,
@@ -438,6 +455,10 @@ def item_approve(*, item: Item, actor, note: str = "") -> Item:
                 % {"count": open_count}
             )
         item, _entry = _item_transition(item=item, actor=actor, action="item.approve", note=note)
+        # Credited as 审校 on the public pages: whoever approved this version.
+        # An UPDATE, not save(): nothing to re-render, and the row is locked already.
+        Item.objects.filter(pk=item.pk).update(reviewer=actor)
+        item.reviewer = actor
         notifications.item_review_outcome(item=item, actor=actor, approved=True, note=note)
     return item
 

@@ -156,9 +156,9 @@ class ItemQuerySet(models.QuerySet):
 
     def for_listing(self) -> "ItemQuerySet":
         """Fetch what an item card shows in a fixed number of queries."""
-        return self.select_related("issue", "section", "author").prefetch_related(
-            "projects", "tags", "further_reading", _placements_with_renditions()
-        )
+        return self.select_related(
+            "issue", "section", "author__credit", "reviewer__credit"
+        ).prefetch_related("projects", "tags", "further_reading", _placements_with_renditions())
 
 
 class Item(models.Model):
@@ -212,9 +212,17 @@ class Item(models.Model):
         null=True,
         blank=True,
     )
-    state = models.CharField(
-        _("state"), max_length=20, choices=State.choices, default=State.DRAFT
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approved by"),
+        related_name="reviewed_items",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Who approved the item; set by the workflow, credited as 审校."),
     )
+    state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.DRAFT)
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -246,6 +254,16 @@ class Item(models.Model):
             return ""
         return f"{self.issue.get_absolute_url()}#{self.anchor}"
 
+    @property
+    def author_credit(self) -> "Credit | None":
+        """The author's public credit, or None; free after `for_listing()`."""
+        return _credit_of(self.author)
+
+    @property
+    def reviewer_credit(self) -> "Credit | None":
+        """The approving reviewer's public credit, or None; free after `for_listing()`."""
+        return _credit_of(self.reviewer)
+
     def save(self, *args, **kwargs):
         # Heading ids carry the item's primary key so that two items on one page
         # never share an anchor; a new item needs its key before rendering.
@@ -258,6 +276,31 @@ class Item(models.Model):
         # A figure the body shows is placed on the item, so it cannot be deleted
         # from under it and the publish checklist sees it.
         ItemFigure.objects.sync_embedded(item=self)
+
+
+class Credit(models.Model):
+    """How a person is named in the public credits ("作者", "审校").
+
+    A row exists only for someone who chose to be credited publicly; it is kept
+    in step with the newsroom's contributor profile by the service that saves
+    the profile (`editorial.accounts`), so public pages read a name with one
+    join and the publication never needs the newsroom's models.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        related_name="credit",
+        on_delete=models.CASCADE,
+    )
+    name = models.CharField(_("name"), max_length=100)
+
+    class Meta:
+        verbose_name = _("credit")
+        verbose_name_plural = _("credits")
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class FurtherReading(models.Model):
@@ -423,6 +466,11 @@ class ItemFigure(models.Model):
     def __str__(self) -> str:
         # Read in the admin's "cannot delete, still used by…" list.
         return f"图 #{self.figure_id} → 《{self.item}》"
+
+
+def _credit_of(user) -> Credit | None:
+    # A missing reverse one-to-one raises an AttributeError subclass.
+    return getattr(user, "credit", None) if user is not None else None
 
 
 def _placements_with_renditions() -> models.Prefetch:

@@ -20,6 +20,35 @@ class SectionBlock:
     items: list[Item] = field(default_factory=list)
 
 
+@dataclass
+class IssueCredits:
+    """The people credited on an issue page: each a user whose `credit` is loaded."""
+
+    authors: list = field(default_factory=list)
+    reviewers: list = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.authors or self.reviewers)
+
+
+def issue_credits(*, blocks: list[SectionBlock]) -> IssueCredits:
+    """Return who wrote and who reviewed the items in `blocks`, in reading order, once each.
+
+    Reads only what `issue_sections` fetched: no query. People without a public
+    credit are left out.
+    """
+    credits = IssueCredits()
+    for block in blocks:
+        for item in block.items:
+            for people, user, credit in (
+                (credits.authors, item.author, item.author_credit),
+                (credits.reviewers, item.reviewer, item.reviewer_credit),
+            ):
+                if credit is not None and user not in people:
+                    people.append(user)
+    return credits
+
+
 def issue_latest() -> Issue | None:
     """Return the most recent public issue, or None when nothing is out yet."""
     return Issue.objects.public().order_by("-publish_at").first()

@@ -12,12 +12,14 @@ from newsletter.models import Issue, Project, Section
 
 
 def _issue_page(request, issue: Issue, *, is_front_page: bool = False):
+    blocks = selectors.issue_sections(issue=issue)
     return render(
         request,
         "newsletter/issue_detail.html",
         {
             "issue": issue,
-            "blocks": selectors.issue_sections(issue=issue),
+            "blocks": blocks,
+            "credits": selectors.issue_credits(blocks=blocks),
             "is_front_page": is_front_page,
         },
     )

@@ -156,3 +156,37 @@ class ReviewAssignmentFactory(factory.django.DjangoModelFactory):
 
     item = factory.SubFactory(ItemFactory)
     reviewer = factory.SubFactory(UserFactory)
+
+
+class ContributorProfileFactory(factory.django.DjangoModelFactory):
+    """A profile saved the way the newsroom saves one, public credit included."""
+
+    class Meta:
+        model = "editorial.ContributorProfile"
+
+    # The service lets a member write their own profile: the user needs a role.
+    user = factory.SubFactory(RoleUserFactory, role="Contributor")
+    display_name = factory.Sequence(lambda n: f"撰稿人{n}")
+    bio = ""
+    links = factory.LazyFunction(list)
+    is_public = True
+
+    @classmethod
+    def _create(cls, model_class, *, user, display_name, bio, links, is_public):
+        from editorial.accounts import ProfileData, contributor_profile_save
+
+        data = ProfileData(
+            display_name=display_name, bio=bio, links=tuple(links), is_public=is_public
+        )
+        return contributor_profile_save(user=user, actor=user, data=data)
+
+
+class InvitationFactory(factory.django.DjangoModelFactory):
+    """A pending invitation, stored directly: no email, no audit row."""
+
+    class Meta:
+        model = "editorial.Invitation"
+
+    email = factory.Sequence(lambda n: f"newcomer{n}@example.com")
+    role = "Contributor"
+    invited_by = None
