@@ -233,12 +233,16 @@ def invitation_accept(
 
 
 def contributor_profile_for(*, user) -> ContributorProfile:
-    """Return `user`'s profile, or an unsaved one named after the account."""
-    try:
-        return user.contributor_profile
-    except ContributorProfile.DoesNotExist:
+    """Return `user`'s profile as stored, or an unsaved one named after the account.
+
+    Read from the database, never from `user.contributor_profile`: the admin
+    has already put the form's upload on that cached instance.
+    """
+    profile = ContributorProfile.objects.filter(user=user).first()
+    if profile is None:
         name = user.get_full_name() or user.get_username()
-        return ContributorProfile(user=user, display_name=name[:100])
+        profile = ContributorProfile(user=user, display_name=name[:100])
+    return profile
 
 
 def _avatar_content(image: CleanImage) -> bytes:
