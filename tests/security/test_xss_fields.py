@@ -13,6 +13,7 @@ from django.utils import timezone
 from newsletter.models import FurtherReading
 from newsletter.services import issue_import
 from tests.factories import (
+    ContributorProfileFactory,
     FurtherReadingFactory,
     IssueFactory,
     ProjectFactory,
@@ -54,9 +55,13 @@ def _publish_everywhere(vector: str, *, url: str):
     issue = IssueFactory(published=True, title=vector[:200], intro=vector)
     section = SectionFactory(name=vector[:100], description=vector)
     project = ProjectFactory(name=vector[:100], summary=vector)
+    # A public profile: credited as author and reviewer, its bio on the contributor page.
+    person = ContributorProfileFactory(display_name=vector[:100], bio=vector).user
     item = public_item(
         issue=issue,
         section=section,
+        author=person,
+        reviewer=person,
         title=vector[:300],
         original_title=vector[:300],
         source_url=url[:500],
@@ -81,6 +86,7 @@ def _assert_pages_inert(client, item):
         reverse("newsletter:project_list"),
         item.section.get_absolute_url(),
         reverse("newsletter:tag_detail", args=[tag.slug]),
+        reverse("editorial:contributor", args=[item.author.username]),
     ]
     for url in urls:
         response = client.get(url)
@@ -108,7 +114,7 @@ def _assert_feeds_inert(client):
 
 @pytest.mark.parametrize("vector", _vectors())
 def test_a_vector_in_every_rendered_field_stays_inert(client, vector):
-    """Issue, project, section and tag pages and both feeds show the vector only as text."""
+    """Issue, project, section, tag and contributor pages and both feeds show it only as text."""
     item = _publish_everywhere(vector, url=vector)
     _assert_pages_inert(client, item)
     _assert_feeds_inert(client)
