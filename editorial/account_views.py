@@ -30,8 +30,8 @@ def _refusal(request, error: accounts.InvitationInvalid):
         reason = _("每个邀请链接只能使用一次。如果账号是你自己设置的,请直接登录。")
     elif isinstance(error, accounts.InvitationExpired):
         title = _("这个邀请已经过期")
-        reason = _("邀请链接 %(days)d 天内有效。请联系邀请你的管理员重新发一封邀请。") % {
-            "days": accounts.invitation_max_age() // 86400
+        reason = _("邀请链接 %(lifetime)s内有效。请联系邀请你的管理员重新发一封邀请。") % {
+            "lifetime": accounts.invitation_lifetime()
         }
     else:
         title = _("这个邀请链接无效")

@@ -70,6 +70,14 @@ def invitation_max_age() -> int:
     return int(getattr(settings, "DIGEST_INVITATION_MAX_AGE", DEFAULT_INVITATION_MAX_AGE))
 
 
+def invitation_lifetime() -> str:
+    """Return how long a link stays valid, in words: "7 天", or "12 小时" under a day."""
+    seconds = invitation_max_age()
+    if seconds >= 24 * 3600:
+        return _("%(count)d 天") % {"count": seconds // (24 * 3600)}
+    return _("%(count)d 小时") % {"count": max(1, seconds // 3600)}
+
+
 def invitation_token(invitation: Invitation) -> str:
     """Return the signed token of `invitation`; it also names the invited address."""
     return signing.dumps(
@@ -163,7 +171,7 @@ def invitation_create(*, email: str, role: str, invited_by) -> Invitation:
         notifications.invitation_sent(
             invitation=invitation,
             url=invitation_url(invitation),
-            max_age_days=invitation_max_age() // (24 * 3600),
+            lifetime=invitation_lifetime(),
         )
     return invitation
 

@@ -124,8 +124,8 @@ class InvitationAdmin(admin.ModelAdmin):
         obj._state.adding = False
         self.message_user(
             request,
-            gettext("邀请邮件已发往 %(email)s,链接 %(days)d 天内有效。")
-            % {"email": invitation.email, "days": accounts.invitation_max_age() // 86400},
+            gettext("邀请邮件已发往 %(email)s,链接 %(lifetime)s内有效。")
+            % {"email": invitation.email, "lifetime": accounts.invitation_lifetime()},
             messages.SUCCESS,
         )
 

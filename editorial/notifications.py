@@ -150,7 +150,7 @@ def issue_published(*, issue: Issue) -> int:
     )
 
 
-def invitation_sent(*, invitation, url: str, max_age_days: int) -> int:
+def invitation_sent(*, invitation, url: str, lifetime: str) -> int:
     """Email the invitee their signed link once the invitation is committed.
 
     The invitee has no account yet, so no preference applies. Returns 1.
@@ -162,7 +162,7 @@ def invitation_sent(*, invitation, url: str, max_age_days: int) -> int:
             "inviter": invitation.invited_by,
             "role": invitation.get_role_display(),
             "url": settings.SITE_URL + url,
-            "days": max_age_days,
+            "lifetime": lifetime,
             "publication_name": settings.DIGEST["PUBLICATION_NAME"],
         },
     )

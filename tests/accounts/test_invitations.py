@@ -161,9 +161,13 @@ def test_a_link_expires_after_seven_days(administrator):
     assert not User.objects.filter(username="zhangsan").exists()
 
 
-def test_the_lifetime_follows_the_setting(administrator, settings):
-    """DIGEST_INVITATION_MAX_AGE (seconds) shortens the lifetime."""
+def test_the_lifetime_follows_the_setting(
+    administrator, settings, django_capture_on_commit_callbacks
+):
+    """DIGEST_INVITATION_MAX_AGE (seconds) shortens the lifetime, and the email says so."""
     settings.DIGEST_INVITATION_MAX_AGE = 3600
+    _invite(client_for(administrator), django_capture_on_commit_callbacks)
+    assert "1 小时内有效" in mail.outbox[0].body
     start = timezone.now()
     with time_machine.travel(start, tick=False):
         link = accounts.invitation_url(InvitationFactory(invited_by=administrator))
