@@ -10,6 +10,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
+from editorial.accounts import ProfileData, contributor_profile_save
 from editorial.models import ReviewAssignment, ReviewComment
 from editorial.roles import ADMINISTRATOR, CONTRIBUTOR, EDITOR, REVIEWER
 from newsletter.models import Issue, Item, Section
@@ -80,14 +81,36 @@ def _work_in_progress(*, contributor, reviewer) -> None:
         )
 
 
+DEMO_PROFILES = {
+    "contributor": ProfileData(
+        display_name="林小溪",
+        bio="关注服务网格与 Gateway API,每月为本刊整理新版本。",
+        links=("https://github.com/",),
+    ),
+    "reviewer": ProfileData(display_name="周审校", bio="Kubernetes 贡献者,负责本刊的技术审校。"),
+}
+
+
+def _credit_published_items(*, contributor, reviewer) -> None:
+    """Give the demo's published items an author and a reviewer, so credits show."""
+    Item.objects.filter(issue__slug__in=["2025-10", "2025-11"]).update(
+        author=contributor, reviewer=reviewer
+    )
+
+
 @transaction.atomic
 def demo_newsroom(*, password: str) -> list:
     """Create (or update) one account per role with `password`; return them.
 
-    Also leaves the contributor a draft and an item sent back with a comment,
+    The contributor and reviewer get public profiles and are credited on the
+    published demo issues. Also leaves the contributor a draft and an item sent back with a comment,
     and assigns the draft issue's item in review to the reviewer, so each
     dashboard has something on it.
     """
     users = [_account(username, role, name, password) for username, role, name in DEMO_ACCOUNTS]
+    for user in users:
+        if user.username in DEMO_PROFILES:
+            contributor_profile_save(user=user, actor=user, data=DEMO_PROFILES[user.username])
+    _credit_published_items(contributor=users[0], reviewer=users[1])
     _work_in_progress(contributor=users[0], reviewer=users[1])
     return users
