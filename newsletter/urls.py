@@ -15,6 +15,7 @@ urlpatterns = [
     # Tags may be Chinese, so their slugs are not limited to ASCII.
     path("tags/<str:slug>/", views.tag_detail, name="tag_detail"),
     path("search/", views.search_page, name="search"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("feed/", feeds.LatestItemsAtomFeed(), name="feed_atom"),
     path("feed.rss", feeds.LatestItemsRssFeed(), name="feed_rss"),
 ]

@@ -1,9 +1,10 @@
 """Public pages. Thin: each view asks a selector and renders a template."""
 
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
+from django.templatetags.static import static
 from django.views.decorators.http import require_safe
 from taggit.models import Tag
 
@@ -107,3 +108,9 @@ def search_page(request):
         "newsletter/search.html",
         {"query": query, "page": page, "results": results},
     )
+
+
+@require_safe
+def favicon(request):
+    """Browsers ask for /favicon.ico on every page, the admin's included."""
+    return HttpResponsePermanentRedirect(static("icons/digest.svg"))

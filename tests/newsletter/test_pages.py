@@ -241,3 +241,10 @@ def test_a_tag_without_a_slug_is_shown_but_not_linked(client):
     response = client.get(item.issue.get_absolute_url())
     assert response.status_code == 200
     assert '<span class="chip chip--tag">#🤔</span>' in response.content.decode()
+
+
+def test_favicon_redirects_to_the_icon(client):
+    """/favicon.ico answers with a redirect to the site icon, not a 404."""
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].endswith("icons/digest.svg")
