@@ -25,15 +25,15 @@ form is line-based, every non-blank line is one block):
 * Text before the first section is the issue intro; the title is left empty.
 * A section line must come before its items and must contain at least one item.
 * **Item numbers** continue 1, 2, 3 … inside a section and restart at 1 after a new
-  section line. A numbered line that does not continue the sequence is accepted as part
-  of a numbered list *in the body* only when it follows a line ending with a colon
-  (``步骤如下:`` then ``1. …``) or continues such a list (``2.`` right after ``1.``); while
-  a body list is running, its next number wins over the item sequence. Any other jump or
-  restart raises ``ImportFormatError`` naming the line. ``1)`` lines are never items.
+  section line. Inside an item, a ``1.`` line opens a numbered list *in the body* (items
+  never restart at 1 within a section), and ``2.`` right after ``1.`` continues it; while
+  a body list is running, its next number wins over the item sequence. Any other jump
+  raises ``ImportFormatError`` naming the line. ``1)`` lines are never items.
 * **Original title**: the first line after the item title is the original title when it
   is mostly Latin script (at most 10 % CJK characters, at least two words) or when it is
   a repeat or close variant of the title (similarity ≥ 0.6, e.g. runc's line). A URL on
-  that line becomes ``source_url``; a line holding only a URL is the source URL.
+  that line becomes ``source_url``; a line holding only a URL (first, or right after the
+  original title) is the source URL.
 * ``原文:``/``原文链接:``/``来源:``/``Source:`` followed by a URL or ``[title](url)`` sets
   ``source_url`` (and the original title when none was found).
 * A line starting with 🎤 is the editor's remark (several lines become paragraphs).
@@ -447,11 +447,10 @@ class _PlainParser:
         """Return True if ``number`` opens or continues a numbered list in the current body."""
         assert self.pending is not None
         previous = self.pending.lines[-1] if self.pending.lines else None
-        if previous is None:
-            return False
-        if previous.list_number is not None:
+        if previous is not None and previous.list_number is not None:
             return number == previous.list_number + 1
-        return number == 1 and previous.text.endswith((":", ":"))
+        # Items never restart at 1 inside a section, so a "1." there opens a list.
+        return number == 1
 
     def _close_item(self) -> None:
         """Build the pending item, if any, and append it to the current section."""
@@ -464,10 +463,18 @@ def _is_original_title(text: str, title: str) -> bool:
     """Return True if the line after an item title is its original (often English) title."""
     if _BULLET.match(text) or _REMARK.match(text) or _FURTHER.match(text) or _SOURCE.match(text):
         return False
+    if _is_bare_url(text):
+        return True
     words = [w for w in text.split() if re.search(r"[A-Za-z]", w)]
     if len(words) >= 2 and _cjk_share(text) <= _MAX_CJK_SHARE:
         return True
     return _similarity(text, title) >= _SIMILAR_TITLE
+
+
+def _is_bare_url(text: str) -> bool:
+    """Return True for a line that holds nothing but one http(s) URL."""
+    link = parse_link(text)
+    return bool(link.url) and link.title == link.url
 
 
 def _is_subheading(text: str, has_more: bool) -> bool:
@@ -512,6 +519,9 @@ def _build_plain_item(pending: _PendingItem) -> ParsedItem:
         first = parse_link(lines.pop(0).text)
         item.original_title = "" if first.title == first.url else first.title
         item.source_url = first.url
+        # The source link often follows the original title on a line of its own.
+        if not item.source_url and lines and _is_bare_url(lines[0].text):
+            item.source_url = parse_link(lines.pop(0).text).url
     body_lines = [ln for ln in lines if not _is_special(ln.text)]
     last_body = body_lines[-1].number if body_lines else 0
     blocks, remarks, further = _Blocks(), [], False

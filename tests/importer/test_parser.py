@@ -209,12 +209,41 @@ def test_number_jump_names_the_line() -> None:
     assert str(caught.value).startswith("第 4 行")
 
 
-def test_number_restart_without_section_is_an_error() -> None:
-    """A second "1." inside the same section (no colon before it) is an error."""
-    text = "🆕 专题一 新版本\n1. 第一条\n正文。\n2. 第二条\n正文。\n1. 又一条\n"
+def test_a_restart_at_one_inside_an_item_is_a_numbered_list_in_its_body() -> None:
+    """A "1." after an item's text (no colon needed) opens a list; items go on after it."""
+    text = "🆕 专题一 新版本\n1. 第一条\n步骤如下\n1. 安装\n2. 配置\n3. 运行\n2. 第二条\n正文。\n"
+    section = parse_issue(text).sections[0]
+    assert [item.title for item in section.items] == ["第一条", "第二条"]
+    assert "1. 安装\n2. 配置\n3. 运行" in section.items[0].body
+
+
+def test_a_jump_after_a_body_list_is_still_an_error() -> None:
+    """A number that neither continues the list nor the items raises at its line."""
+    text = "🆕 专题一 新版本\n1. 第一条\n正文。\n1. 甲\n2. 乙\n5. 第五条\n"
     with pytest.raises(ImportFormatError) as caught:
         parse_issue(text)
     assert caught.value.line == 6
+
+
+def test_a_bare_url_after_the_title_is_the_source() -> None:
+    """A line holding only a URL right after the title sets source_url."""
+    item = (
+        parse_issue("🆕 专题一 新版本\n1. 标题\nhttps://example.com/a\n正文。\n")
+        .sections[0]
+        .items[0]
+    )
+    assert (item.original_title, item.source_url) == ("", "https://example.com/a")
+    assert item.body == "正文。"
+
+
+def test_a_bare_url_after_the_original_title_is_the_source() -> None:
+    """Title, English title, then the link: both are picked up."""
+    text = "🆕 专题一 新版本\n1. 标题\nHelm 4 Released Today\nhttps://helm.sh/blog/\n正文。\n"
+    item = parse_issue(text).sections[0].items[0]
+    assert (item.original_title, item.source_url) == (
+        "Helm 4 Released Today",
+        "https://helm.sh/blog/",
+    )
 
 
 def test_item_before_any_section_names_the_line() -> None:
