@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 
-.PHONY: setup demo test lint format bench
+.PHONY: setup demo test lint format bench messages
 
 setup: $(VENV)/.installed
 
@@ -32,3 +32,9 @@ format: setup
 
 bench: setup
 	$(BIN)/python bench/run.py
+
+# Re-extract the interface strings into locale/*/LC_MESSAGES/django.po and
+# compile the .mo files (committed). Needs GNU gettext: apt-get install gettext.
+messages: setup
+	DEBUG=1 $(BIN)/python manage.py makemessages -l zh_Hans -l en --ignore=.venv --ignore=staticfiles --ignore=media --no-obsolete -e html,txt,py,md
+	DEBUG=1 $(BIN)/python manage.py compilemessages --ignore=.venv

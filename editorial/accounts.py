@@ -20,7 +20,7 @@ from django.core import signing
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps
 
@@ -168,11 +168,14 @@ def invitation_create(*, email: str, role: str, invited_by) -> Invitation:
             to_state=role,
             data={"invitation_id": invitation.pk, "email": email, "role": role},
         )
-        notifications.invitation_sent(
-            invitation=invitation,
-            url=invitation_url(invitation),
-            lifetime=invitation_lifetime(),
-        )
+        # The email is written in Chinese: its role and lifetime are put in
+        # Chinese too, whatever language the inviting administrator reads.
+        with translation.override(settings.LANGUAGE_CODE):
+            notifications.invitation_sent(
+                invitation=invitation,
+                url=invitation_url(invitation),
+                lifetime=invitation_lifetime(),
+            )
     return invitation
 
 

@@ -87,6 +87,24 @@ def test_an_administrator_invites_and_the_email_goes_out_once_committed(
     )
 
 
+def test_the_email_stays_chinese_for_an_administrator_who_reads_english(
+    administrator, django_capture_on_commit_callbacks
+):
+    """The email's role and lifetime are in the email's language; the notice in the admin's."""
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(administrator).post(
+            reverse("admin:editorial_invitation_add"),
+            {"email": "newcomer@example.com", "role": REVIEWER},
+            HTTP_ACCEPT_LANGUAGE="en",
+            follow=True,
+        )
+    [message] = mail.outbox
+    assert "以「审校 Reviewer」的身份" in message.body and "7 天内有效" in message.body
+    assert "Invitation sent to newcomer@example.com; the link is valid for 7 day(s)." in [
+        str(notice) for notice in response.context["messages"]
+    ]
+
+
 def test_the_invitee_joins_and_lands_logged_in_on_the_dashboard(
     administrator, django_capture_on_commit_callbacks
 ):

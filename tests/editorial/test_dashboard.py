@@ -31,7 +31,7 @@ def test_a_contributor_sees_their_drafts_and_what_was_sent_back(contributor, rev
     html = client_for(contributor).get(reverse("admin:index")).content.decode()
     assert "我的草稿" in html
     assert "要改的" in html
-    assert "2 open comments" in html
+    assert "2 条未解决意见" in html
     assert "别人的草稿" not in html
     dashboard = dashboard_for(user=contributor)
     assert [item.title for item in dashboard.changes_requested] == ["要改的"]
@@ -65,7 +65,7 @@ def test_the_editor_sees_the_next_issues_progress_and_checklist(editor, contribu
     progress = dashboard_for(user=editor).next_issue
     assert progress.issue == upcoming
     counts = dict(progress.counts)
-    assert (counts["Approved"], counts["In review"], counts["Draft"]) == (1, 1, 0)
+    assert (counts["已通过"], counts["审校中"], counts["草稿"]) == (1, 1, 0)
     html = client_for(editor).get(reverse("admin:index")).content.decode()
     assert "一月刊" in html
     assert "《还在审》尚未通过审校" in html

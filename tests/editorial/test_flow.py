@@ -57,7 +57,7 @@ def test_from_a_contributors_draft_to_the_public_issue_page(
             {"comment": "请补充升级注意事项"},
             follow=True,
         )
-    assert any("Changes requested" in message for message in _messages(response))
+    assert any("现在是「待修改」" in message for message in _messages(response))
     item.refresh_from_db()
     assert item.state == Item.State.CHANGES_REQUESTED
     assert mail.outbox[-1].to == [contributor.email]

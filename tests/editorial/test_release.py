@@ -196,7 +196,7 @@ def test_scheduling_is_blocked_by_every_checklist_problem(ready_issue, section, 
             issue=ready_issue, actor=editor, publish_at=timezone.now() + timedelta(days=1)
         )
     assert refused.value.messages == [
-        "《待审》尚未通过审校(当前状态:Draft)。",
+        "《待审》尚未通过审校(当前状态:草稿)。",
         "《待审》缺少原文链接。",
     ]
     ready_issue.refresh_from_db()
@@ -460,7 +460,13 @@ def test_the_release_desk_shows_sections_pool_and_checklist(ready_issue, section
     )
     html = response.content.decode()
     assert response.status_code == 200
-    for text in ["新版本", "Helm 4 发布", "池中条目", "《待审条目》尚未通过审校", "Draft"]:
+    for text in [
+        "新版本",
+        "Helm 4 发布",
+        "池中条目",
+        "《待审条目》尚未通过审校",
+        '<span class="state-badge state-draft">草稿</span>',
+    ]:
         assert text in html
 
 
