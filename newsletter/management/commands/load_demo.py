@@ -47,7 +47,8 @@ class Command(BaseCommand):
         self._tag_items()
         admin = self._admin(username)
         self._draft_issue(author=admin)
-        password = secrets.token_urlsafe(12)
+        # Hex only: a password starting with "-" would read as an option when pasted.
+        password = secrets.token_hex(8)
         admin.set_password(password)
         admin.save(update_fields=["password"])
         self.stdout.write(self.style.SUCCESS("Demo content loaded."))
