@@ -113,8 +113,8 @@ class Issue(models.Model):
     )
     publish_at = models.DateTimeField(_("publish at"), null=True, blank=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = IssueQuerySet.as_manager()
 
@@ -224,8 +224,8 @@ class Item(models.Model):
     )
     state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.DRAFT)
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = ItemQuerySet.as_manager()
 
