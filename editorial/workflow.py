@@ -1128,27 +1128,23 @@ def issue_schedule(*, issue: Issue, actor, publish_at: datetime) -> Issue:
         if _issue_is_live(issue):
             raise WorkflowError(_("「%(issue)s」已经上线,不能再改期。") % {"issue": issue})
         _refuse_if_problems(issue)
-        from_status = issue.status
-        issue.status, issue.publish_at = Issue.Status.SCHEDULED, publish_at
-        issue.full_clean()
-        issue.save()
-        audit_entry_create(
+        issue.publish_at = publish_at
+        _issue_move(
+            issue,
             actor=actor,
             action="issue.schedule",
-            issue=issue,
-            from_state=from_status,
-            to_state=issue.status,
+            to_status=Issue.Status.SCHEDULED,
             data={"publish_at": publish_at},
         )
     return issue
 
 
-def _mark_published(issue: Issue, *, actor, action: str) -> Issue:
+def _issue_move(
+    issue: Issue, *, actor, action: str, to_status: str, note: str = "", data=None
+) -> Issue:
+    """Set the issue's status, save it validated, and write its one audit row."""
     from_status = issue.status
-    now = timezone.now()
-    if issue.publish_at is None or issue.publish_at > now:
-        issue.publish_at = now
-    issue.status, issue.published_at = Issue.Status.PUBLISHED, now
+    issue.status = to_status
     issue.full_clean()
     issue.save()
     audit_entry_create(
@@ -1156,7 +1152,23 @@ def _mark_published(issue: Issue, *, actor, action: str) -> Issue:
         action=action,
         issue=issue,
         from_state=from_status,
-        to_state=issue.status,
+        to_state=to_status,
+        note=note,
+        data=data or {},
+    )
+    return issue
+
+
+def _mark_published(issue: Issue, *, actor, action: str) -> Issue:
+    now = timezone.now()
+    if issue.publish_at is None or issue.publish_at > now:
+        issue.publish_at = now
+    issue.published_at = now
+    _issue_move(
+        issue,
+        actor=actor,
+        action=action,
+        to_status=Issue.Status.PUBLISHED,
         data={"publish_at": issue.publish_at},
     )
     notifications.issue_published(issue=issue)
@@ -1193,16 +1205,11 @@ def issue_withdraw(*, issue: Issue, actor, reason: str) -> Issue:
         require(actor, "issue.withdraw", issue)
         if not _issue_released(issue):
             raise WorkflowError(_("「%(issue)s」没有排期也没有发布,无需撤回。") % {"issue": issue})
-        from_status = issue.status
-        issue.status = Issue.Status.WITHDRAWN
-        issue.full_clean()
-        issue.save()
-        audit_entry_create(
+        _issue_move(
+            issue,
             actor=actor,
             action="issue.withdraw",
-            issue=issue,
-            from_state=from_status,
-            to_state=issue.status,
+            to_status=Issue.Status.WITHDRAWN,
             note=reason,
         )
     return issue
