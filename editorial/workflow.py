@@ -801,9 +801,7 @@ def _duplicate_problems(issue: Issue, items: list[Item]) -> list[Problem]:
     for item in items:
         url = item.source_url.strip().rstrip("/")
         title = item.title.strip()
-        match, reason = by_url.get(url), _("原文链接相同")
-        if match is None:
-            match, reason = by_title.get(title), _("标题相同")
+        match, reason = _same_source_or_title(url, title, by_url, by_title)
         if match is not None:
             problems.append(
                 Problem(
@@ -814,10 +812,7 @@ def _duplicate_problems(issue: Issue, items: list[Item]) -> list[Problem]:
                 )
             )
             continue
-        twin = seen_url.get(url) if url else None
-        reason = _("原文链接相同")
-        if twin is None:
-            twin, reason = seen_title.get(title), _("标题相同")
+        twin, reason = _same_source_or_title(url, title, seen_url, seen_title)
         if twin is not None:
             problems.append(
                 Problem(
@@ -831,6 +826,15 @@ def _duplicate_problems(issue: Issue, items: list[Item]) -> list[Problem]:
             seen_url.setdefault(url, item)
         seen_title.setdefault(title, item)
     return problems
+
+
+def _same_source_or_title(url: str, title: str, by_url: dict, by_title: dict):
+    """Return (item, reason) for the item sharing `url`, else `title`; (None, "") if none."""
+    if url and (match := by_url.get(url)) is not None:
+        return match, _("原文链接相同")
+    if (match := by_title.get(title)) is not None:
+        return match, _("标题相同")
+    return None, ""
 
 
 def issue_checklist(*, issue: Issue) -> list[Problem]:
