@@ -67,6 +67,14 @@ def issue_sections(*, issue: Issue) -> list[SectionBlock]:
     return _grouped_by_section(Item.objects.public().filter(issue=issue))
 
 
+def issue_approved_sections(*, issue: Issue) -> list[SectionBlock]:
+    """Return the approved items placed in `issue`, grouped by section.
+
+    For an editor's export of an issue before it is out; never a public page.
+    """
+    return _grouped_by_section(Item.objects.filter(issue=issue, state=Item.State.APPROVED))
+
+
 def issue_preview_sections(*, issue: Issue) -> list[SectionBlock]:
     """Return every item placed in `issue`, whatever its state, grouped by section.
 

@@ -1,0 +1,129 @@
+"""Exports of an issue for other channels: Markdown, a standalone HTML page,
+an HTML email (styles inlined, also pasteable into the WeChat editor), JSON.
+
+By default only public issues export, through the one visibility rule. With
+`preview`, an editor exports the approved items of an issue before it is out,
+to prepare the email while the issue is scheduled.
+"""
+
+import json
+import re
+from pathlib import Path
+
+import css_inline
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from newsletter import selectors
+from newsletter.context_processors import publication
+from newsletter.models import Issue, Item
+
+EXPORT_FORMATS = ("md", "html", "email", "json")
+
+# href/src/srcset values that start at the site root ("/media/…", "/issues/…").
+_ROOT_RELATIVE = re.compile(r'(?P<attr>\b(?:href|src)=")/(?!/)')
+_SRCSET = re.compile(r'\bsrcset="(?P<value>[^"]*)"')
+
+
+class IssueNotPublicError(Exception):
+    """Raised when exporting an issue readers cannot see yet, without `preview`."""
+
+
+def _absolute(html: str) -> str:
+    """Return `html` with root-relative links and images made absolute (SITE_URL)."""
+    html = _ROOT_RELATIVE.sub(lambda m: f"{m['attr']}{settings.SITE_URL}/", html)
+
+    def srcset(match: re.Match) -> str:
+        candidates = [part.strip() for part in match["value"].split(",")]
+        absolute = [
+            f"{settings.SITE_URL}{c}" if c.startswith("/") and not c.startswith("//") else c
+            for c in candidates
+        ]
+        return f'srcset="{", ".join(absolute)}"'
+
+    return _SRCSET.sub(srcset, html)
+
+
+def _stylesheet(name: str) -> str:
+    path = finders.find(f"css/{name}")
+    return Path(path).read_text(encoding="utf-8") if path else ""
+
+
+def export_sections(*, issue: Issue, preview: bool = False) -> list[selectors.SectionBlock]:
+    """Return the sections and items an export of `issue` contains.
+
+    Raises IssueNotPublicError for an issue that is not public, unless `preview`.
+    """
+    if Issue.objects.public().filter(pk=issue.pk).exists():
+        return selectors.issue_sections(issue=issue)
+    if not preview:
+        raise IssueNotPublicError(
+            f"Issue {issue.slug} is not published; use --preview to export its approved items."
+        )
+    return selectors.issue_approved_sections(issue=issue)
+
+
+def _json(issue: Issue, blocks) -> str:
+    def item_data(item: Item, number: int) -> dict:
+        return {
+            "number": number,
+            "title": item.title,
+            "original_title": item.original_title,
+            "source_url": item.source_url,
+            "url": settings.SITE_URL + item.get_absolute_url(),
+            "body": item.body,
+            "body_html": _absolute(item.body_html),
+            "remark": item.remark,
+            "further_reading": [
+                {"title": link.title, "url": link.url} for link in item.further_reading.all()
+            ],
+            "projects": [project.slug for project in item.projects.all()],
+            "tags": [tag.name for tag in item.tags.all()],
+        }
+
+    data = {
+        "slug": issue.slug,
+        "title": issue.title,
+        "period": issue.period,
+        "intro": issue.intro,
+        "publish_at": issue.publish_at.isoformat() if issue.publish_at else None,
+        "url": settings.SITE_URL + issue.get_absolute_url(),
+        "sections": [
+            {
+                "name": block.section.name if block.section else "",
+                "emoji": block.section.emoji if block.section else "",
+                "slug": block.section.slug if block.section else "",
+                "items": [item_data(item, n) for n, item in enumerate(block.items, start=1)],
+            }
+            for block in blocks
+        ],
+    }
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def issue_export(*, issue: Issue, export_format: str, preview: bool = False) -> str:
+    """Return `issue` rendered in `export_format` (one of EXPORT_FORMATS).
+
+    Links and images are absolute (SITE_URL), as the result is read away from
+    the site. Raises IssueNotPublicError (see `export_sections`) and ValueError
+    for an unknown format.
+    """
+    if export_format not in EXPORT_FORMATS:
+        raise ValueError(
+            f"Unknown format {export_format!r}; use one of {', '.join(EXPORT_FORMATS)}."
+        )
+    blocks = export_sections(issue=issue, preview=preview)
+    # Exports are for the publication's readers: always in its own language.
+    with translation.override(settings.LANGUAGE_CODE):
+        if export_format == "json":
+            return _json(issue, blocks)
+        context = {"issue": issue, "blocks": blocks, **publication(request=None)}
+        if export_format == "md":
+            return render_to_string("newsletter/issue.md", context)
+        email = export_format == "email"
+        context["stylesheet"] = _stylesheet("email.css" if email else "digest.css")
+        context["email"] = email
+        html = _absolute(render_to_string("newsletter/export/issue.html", context))
+        return css_inline.inline(html) if email else html
