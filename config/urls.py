@@ -7,6 +7,7 @@ from django.urls import include, path
 from markdownx.views import MarkdownifyView
 
 from config.media import serve_upload
+from editorial.sitemaps import ContributorSitemap
 from newsletter.sitemaps import SITEMAPS
 
 # The password reset pages use the admin's templates; give them its name too.
@@ -44,7 +45,12 @@ urlpatterns = [
         name="markdownx_markdownify",
     ),
     path("", include("editorial.urls")),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path(
+        "sitemap.xml",
+        sitemap,
+        {"sitemaps": {**SITEMAPS, "contributors": ContributorSitemap}},
+        name="sitemap",
+    ),
     path("", include("newsletter.urls")),
 ]
 

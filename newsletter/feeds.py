@@ -22,7 +22,7 @@ class LatestItemsRssFeed(Feed):
     def items(self):
         return (
             Item.objects.public()
-            .select_related("issue", "section", "author")
+            .select_related("issue", "section", "author__credit")
             .order_by("-issue__publish_at", "section__position", "position")[:FEED_LENGTH]
         )
 
@@ -35,6 +35,11 @@ class LatestItemsRssFeed(Feed):
 
     def item_link(self, item: Item) -> str:
         return item.get_absolute_url()
+
+    def item_author_name(self, item: Item) -> str | None:
+        # Only people who chose a public credit are named.
+        credit = item.author_credit
+        return credit.name if credit else None
 
     def item_pubdate(self, item: Item):
         return item.issue.publish_at

@@ -197,3 +197,27 @@ def test_the_contributor_page_has_a_query_budget(client, django_assert_max_num_q
     assert response.status_code == 200
     assert len(response.context["page"].written) == 11
     assert len(response.context["page"].reviewed) == 10
+
+
+def test_the_sitemap_lists_contributor_pages_that_exist(client, writer, checker):
+    """Public profiles with a public item are in the sitemap; others are not."""
+    public_item(author=writer)
+    ItemFactory(author=checker, approved=True)  # reviewed nothing public, wrote only a draft
+    private = ContributorProfileFactory(
+        user=RoleUserFactory(username="hidden", role=CONTRIBUTOR), is_public=False
+    ).user
+    public_item(author=private)
+    sitemap = client.get("/sitemap.xml").content.decode()
+    assert _contributor_url(writer) in sitemap
+    assert _contributor_url(checker) not in sitemap
+    assert _contributor_url(private) not in sitemap
+
+
+def test_feeds_name_credited_authors_only(client, writer):
+    """An item's author appears in the feeds under their public name."""
+    public_item(author=writer, title="有作者的条目")
+    public_item(author=RoleUserFactory(username="anon", role=CONTRIBUTOR), title="无署名条目")
+    for url in ("/feed/", "/feed.rss"):
+        body = client.get(url).content.decode()
+        assert body.count("爱丽丝") == 1, url
+        assert "anon" not in body, url
