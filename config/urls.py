@@ -7,6 +7,7 @@ from django.urls import include, path
 from markdownx.views import MarkdownifyView
 
 from config.media import serve_upload
+from config.password_reset import PasswordResetConfirmView
 from editorial.sitemaps import ContributorSitemap
 from newsletter.sitemaps import SITEMAPS
 
@@ -28,7 +29,7 @@ urlpatterns = [
     ),
     path(
         "admin/reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(extra_context=ADMIN_HEADER),
+        PasswordResetConfirmView.as_view(extra_context=ADMIN_HEADER),
         name="password_reset_confirm",
     ),
     path(

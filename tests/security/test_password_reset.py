@@ -48,6 +48,22 @@ def test_a_reset_email_lets_the_user_choose_a_new_password(client, editor):
     assert login.status_code == 302
 
 
+def test_a_completed_reset_lifts_the_login_lockout(client, editor, settings):
+    """After too many failures, resetting the password by email unlocks the account."""
+    settings.AXES_FAILURE_LIMIT = 2
+    for _ in range(2):
+        client.post(reverse("admin:login"), {"username": "editor", "password": "wrong"})
+    locked = client.post(reverse("admin:login"), {"username": "editor", "password": "x"})
+    assert locked.status_code == 429
+    form = client.get(_reset_link(client), follow=True)
+    client.post(
+        form.redirect_chain[-1][0],
+        {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+    )
+    login = client.post(reverse("admin:login"), {"username": "editor", "password": NEW_PASSWORD})
+    assert login.status_code == 302
+
+
 def test_a_weak_new_password_is_refused(client, editor):
     """Django's password validators apply to the reset form."""
     form = client.get(_reset_link(client), follow=True)
