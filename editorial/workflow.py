@@ -363,14 +363,19 @@ def _save_state(item: Item, state: str) -> None:
     item.save(update_fields=["state", "updated_at"])
 
 
-def _item_transition(
-    *, item: Item, actor, action: str, note: str = "", data: dict | None = None
-) -> tuple[Item, AuditEntry]:
-    """Run `action` on `item` inside the caller's transaction; return item and audit row."""
-    transition = ITEM_TRANSITIONS[action]
+def _item_ready(*, item: Item, actor, action: str) -> Item:
+    """Lock `item` and check that `actor` may run `action` on it now; return the locked item."""
     item = _lock_item(item)
     require(actor, action, item)
-    _check_state(item, transition)
+    _check_state(item, ITEM_TRANSITIONS[action])
+    return item
+
+
+def _item_move(
+    *, item: Item, actor, action: str, note: str = "", data: dict | None = None
+) -> tuple[Item, AuditEntry]:
+    """Move an item made ready by `_item_ready` to the target of `action`; write its audit row."""
+    transition = ITEM_TRANSITIONS[action]
     from_state = item.state
     _save_state(item, transition.target)
     entry = audit_entry_create(
@@ -383,6 +388,14 @@ def _item_transition(
         data=data,
     )
     return item, entry
+
+
+def _item_transition(
+    *, item: Item, actor, action: str, note: str = "", data: dict | None = None
+) -> tuple[Item, AuditEntry]:
+    """Run `action` on `item` inside the caller's transaction; return item and audit row."""
+    item = _item_ready(item=item, actor=actor, action=action)
+    return _item_move(item=item, actor=actor, action=action, note=note, data=data)
 
 
 def item_submit(*, item: Item, actor, note: str = "") -> Item:
@@ -418,11 +431,9 @@ def item_request_changes(*, item: Item, actor, comment: str, quote: str = "") ->
     if not comment:
         raise WorkflowError(_("要求修改时请写下需要修改的地方。"))
     with transaction.atomic():
-        item = _lock_item(item)
-        require(actor, "item.request_changes", item)
-        _check_state(item, ITEM_TRANSITIONS["item.request_changes"])
+        item = _item_ready(item=item, actor=actor, action="item.request_changes")
         review_comment = _comment_write(item=item, author=actor, body=comment, quote=quote)
-        item, _entry = _item_transition(
+        item, _entry = _item_move(
             item=item,
             actor=actor,
             action="item.request_changes",
@@ -441,9 +452,7 @@ def item_approve(*, item: Item, actor, note: str = "") -> Item:
     comments remain.
     """
     with transaction.atomic():
-        item = _lock_item(item)
-        require(actor, "item.approve", item)
-        _check_state(item, ITEM_TRANSITIONS["item.approve"])
+        item = _item_ready(item=item, actor=actor, action="item.approve")
         open_count = ReviewComment.objects.filter(item=item).unresolved().count()
         if open_count:
             raise WorkflowError(
@@ -454,7 +463,7 @@ def item_approve(*, item: Item, actor, note: str = "") -> Item:
                 )
                 % {"count": open_count}
             )
-        item, _entry = _item_transition(item=item, actor=actor, action="item.approve", note=note)
+        item, _entry = _item_move(item=item, actor=actor, action="item.approve", note=note)
         # Credited as 审校 on the public pages: whoever approved this version.
         # An UPDATE, not save(): nothing to re-render, and the row is locked already.
         Item.objects.filter(pk=item.pk).update(reviewer=actor)
@@ -471,15 +480,12 @@ def item_return_to_draft(*, item: Item, actor, note: str = "") -> Item:
     first), or when `actor` is neither the author nor an editor.
     """
     with transaction.atomic():
-        item = _lock_item(item)
-        require(actor, "item.return_to_draft", item)
+        item = _item_ready(item=item, actor=actor, action="item.return_to_draft")
         if item.state == Item.State.APPROVED and _issue_released(item.issue):
             raise WorkflowError(
                 _("《%(title)s》所在的一期已排期或发布,请先撤回这一期。") % {"title": item}
             )
-        item, _entry = _item_transition(
-            item=item, actor=actor, action="item.return_to_draft", note=note
-        )
+        item, _entry = _item_move(item=item, actor=actor, action="item.return_to_draft", note=note)
     return item
 
 
