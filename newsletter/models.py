@@ -142,6 +142,10 @@ class Issue(models.Model):
         super().save(*args, **kwargs)
 
 
+# Saving any of these (or saving without update_fields) re-renders the stored HTML.
+RENDERED_FIELDS = {"body", "remark", "body_html", "remark_html"}
+
+
 class ItemQuerySet(models.QuerySet):
     def public(self) -> "ItemQuerySet":
         """The one visibility rule: approved items of public issues."""
@@ -270,6 +274,11 @@ class Item(models.Model):
         if self.pk is None:
             super().save(*args, **kwargs)
             kwargs = {}
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and not RENDERED_FIELDS & set(update_fields):
+            # A workflow save (state, placement) leaves the text alone: nothing to render.
+            super().save(*args, **kwargs)
+            return
         self.body_html = render_markdown(self.body, anchor_prefix=self.anchor)
         self.remark_html = render_markdown(self.remark, anchor_prefix=f"{self.anchor}-remark")
         super().save(*args, **kwargs)

@@ -62,3 +62,15 @@ def test_project_names_include_aliases():
     """A project's names are its name followed by its aliases."""
     project = ProjectFactory(name="Kubernetes", aliases="K8s, kube")
     assert project.names == ["Kubernetes", "K8s", "kube"]
+
+
+def test_a_save_of_workflow_fields_does_not_rerender_the_text(django_assert_num_queries):
+    """Saving only state or placement writes one UPDATE and leaves the stored HTML alone."""
+    item = ItemFactory(body="正文")
+    item.body = "未保存的改动"
+    item.state = "in_review"
+    with django_assert_num_queries(1):
+        item.save(update_fields=["state", "updated_at"])
+    assert item.body_html == "<p>正文</p>\n"
+    item.refresh_from_db()
+    assert item.body == "正文" and item.state == "in_review"
