@@ -67,7 +67,7 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 INSTALLED_APPS = [
     # django.contrib.admin with Digest's admin site: the login asks for a
     # two-factor code. `admin.site` and autodiscovery work as usual.
-    "config.apps.DigestAdminConfig",
+    "editorial.apps.DigestAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -87,7 +87,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "config.content_security.ContentSecurityPolicyMiddleware",
+    "newsletter.content_security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -126,7 +126,7 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -185,11 +185,15 @@ TAGGIT_CASE_INSENSITIVE = True
 # The editor previews with the very function that renders published pages.
 MARKDOWNX_MARKDOWNIFY_FUNCTION = "newsletter.markdown.render_markdown"
 MARKDOWNX_URLS_PATH = "/markdownx/markdownify/"
-# Dropped and pasted images go through the figure validation (editorial.admin_figures).
+# Dropped and pasted images go through the figure validation (editorial.admin.figures).
 MARKDOWNX_UPLOAD_URLS_PATH = "/admin/newsletter/figure/upload/"
 # Uploaded figures: bytes and pixels an image may have (newsletter.images).
-DIGEST_MAX_UPLOAD_BYTES = int(os.environ.get("DIGEST_MAX_UPLOAD_BYTES", 10 * 1024 * 1024))
-DIGEST_MAX_IMAGE_PIXELS = int(os.environ.get("DIGEST_MAX_IMAGE_PIXELS", 40_000_000))
+DIGEST_MAX_UPLOAD_BYTES = env_int("DIGEST_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
+DIGEST_MAX_IMAGE_PIXELS = env_int("DIGEST_MAX_IMAGE_PIXELS", 40_000_000)
+# Seconds a signed preview link (editorial.release.preview) and an invitation
+# link (editorial.accounts.invitations) stay valid: seven days each.
+DIGEST_PREVIEW_MAX_AGE = env_int("DIGEST_PREVIEW_MAX_AGE", 7 * 24 * 3600)
+DIGEST_INVITATION_MAX_AGE = env_int("DIGEST_INVITATION_MAX_AGE", 7 * 24 * 3600)
 MARKDOWNX_EDITOR_RESIZABLE = True
 
 DIGEST = {
@@ -242,7 +246,7 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = env_int("DATA_UPLOAD_MAX_NUMBER_FIELDS", 2000)
 # until an administrator lifts it (`manage.py axes_reset_username NAME`, or the
 # admin's "Access attempts"), or AXES_COOLOFF_HOURS when set.
 AUTHENTICATION_BACKENDS = [
-    "config.auth_backends.LoginRateLimitBackend",
+    "editorial.accounts.lockout.LoginRateLimitBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
@@ -255,10 +259,11 @@ AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 if os.environ.get("AXES_COOLOFF_HOURS"):
     AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_HOURS", 1)
-AXES_LOCKOUT_CALLABLE = "config.admin_site.lockout_response"
+AXES_LOCKOUT_CALLABLE = "editorial.accounts.lockout.lockout_response"
 # The client address that failures are counted against; see
-# config.client_address for why this is not read from X-Forwarded-For by default.
-AXES_CLIENT_IP_CALLABLE = "config.client_address.client_address"
+# editorial.accounts.lockout.client_address for why this is not read from
+# X-Forwarded-For by default.
+AXES_CLIENT_IP_CALLABLE = "editorial.accounts.lockout.client_address"
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 TRUSTED_PROXY_HEADER = os.environ.get("TRUSTED_PROXY_HEADER", "HTTP_X_FORWARDED_FOR")
 
@@ -273,7 +278,7 @@ OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # Content-Security-Policy (django-csp) on every response. No page may run an
 # inline script or style; one that truly needs it uses `request.csp_nonce`.
-# Images also load from an absolute MEDIA_URL's host (config.content_security).
+# Images also load from an absolute MEDIA_URL's host (newsletter.content_security).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],

@@ -6,9 +6,9 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from markdownx.views import MarkdownifyView
 
-from config.media import serve_upload
-from config.password_reset import PasswordResetConfirmView
-from editorial.sitemaps import ContributorSitemap
+from editorial.accounts.password_reset import PasswordResetConfirmView
+from editorial.accounts.sitemaps import ContributorSitemap
+from newsletter.media import serve_upload
 from newsletter.sitemaps import SITEMAPS
 
 # The password reset pages use the admin's templates; give them its name too.

@@ -10,16 +10,16 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
-from editorial.accounts import ProfileData, contributor_profile_save
+from editorial.accounts.profiles import ProfileData, contributor_profile_save
 from editorial.models import ReviewAssignment, ReviewComment
-from editorial.roles import ADMINISTRATOR, CONTRIBUTOR, EDITOR, REVIEWER
+from editorial.permissions.roles import Role
 from newsletter.models import Issue, Item, Section
 
 DEMO_ACCOUNTS = [
-    ("contributor", CONTRIBUTOR, "撰稿人"),
-    ("reviewer", REVIEWER, "审校"),
-    ("editor", EDITOR, "主编"),
-    ("accounts", ADMINISTRATOR, "管理员"),
+    ("contributor", Role.CONTRIBUTOR, "撰稿人"),
+    ("reviewer", Role.REVIEWER, "审校"),
+    ("editor", Role.EDITOR, "主编"),
+    ("accounts", Role.ADMINISTRATOR, "管理员"),
 ]
 
 

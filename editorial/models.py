@@ -2,7 +2,8 @@
 each person's notification preferences, contributor profiles and invitations.
 
 None of these models holds business rules; the transitions that write them
-live in `editorial.workflow`.
+live in the services of `editorial.workflow`, `editorial.review`,
+`editorial.release` and `editorial.accounts`.
 """
 
 from django.conf import settings
@@ -14,8 +15,37 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from editorial.roles import ADMINISTRATOR, CONTRIBUTOR, EDITOR, REVIEWER
+from editorial.permissions.roles import Role
 from newsletter.models import Issue, Item
+
+
+class AuditAction(models.TextChoices):
+    """What an audit row records; the value is stored, the label is shown."""
+
+    ITEM_SUBMIT = "item.submit", _("提交审校")
+    ITEM_RESUBMIT = "item.resubmit", _("修改后重新提交")
+    ITEM_REQUEST_CHANGES = "item.request_changes", _("要求修改")
+    ITEM_APPROVE = "item.approve", _("批准")
+    ITEM_RETURN_TO_DRAFT = "item.return_to_draft", _("退回草稿")
+    ITEM_EDIT = "item.edit", _("修改已批准的条目,重新送审")
+    ITEM_CORRECT = "item.correct", _("勘误")
+    ITEM_ASSIGN_REVIEW = "item.assign_review", _("指派审校")
+    COMMENT_CREATE = "comment.create", _("发表审校意见")
+    COMMENT_REPLY = "comment.reply", _("回复审校意见")
+    COMMENT_RESOLVE = "comment.resolve", _("解决审校意见")
+    COMMENT_REOPEN = "comment.reopen", _("重新打开审校意见")
+    ISSUE_ARRANGE = "issue.arrange", _("调整条目顺序")
+    ISSUE_PLACE_ITEM = "issue.place_item", _("把条目排进这一期")
+    ISSUE_UNPLACE_ITEM = "issue.unplace_item", _("把条目移出这一期")
+    ISSUE_SCHEDULE = "issue.schedule", _("排期")
+    ISSUE_PUBLISH = "issue.publish", _("发布")
+    ISSUE_PUBLISH_DUE = "issue.publish_due", _("到时自动发布")
+    ISSUE_WITHDRAW = "issue.withdraw", _("撤回")
+    ACCOUNT_INVITE = "account.invite", _("发出邀请")
+    ACCOUNT_JOIN = "account.join", _("接受邀请加入")
+    ACCOUNT_DEACTIVATE = "account.deactivate", _("停用账号")
+    ACCOUNT_REACTIVATE = "account.reactivate", _("恢复账号")
+    ACCOUNT_ROLES_CHANGE = "account.roles_change", _("更改角色")
 
 
 class AuditEntryQuerySet(models.QuerySet):
@@ -44,7 +74,7 @@ class AuditEntry(models.Model):
         blank=True,
         help_text=_("Empty for actions taken by the system, such as publish_due."),
     )
-    action = models.CharField(_("action"), max_length=64, help_text=_("e.g. item.submit"))
+    action = models.CharField(_("action"), max_length=64, choices=AuditAction.choices)
     item = models.ForeignKey(
         Item,
         verbose_name=_("item"),
@@ -267,7 +297,7 @@ def validate_profile_links(value) -> None:
 class ContributorProfile(models.Model):
     """How a member of the newsroom presents themselves to readers.
 
-    Written only by `editorial.accounts.contributor_profile_save`, which stores
+    Written only by `editorial.accounts.profiles.contributor_profile_save`, which stores
     the bio's HTML, the avatar's clean square copy and the public credit
     (`newsletter.Credit`) along with it.
     """
@@ -324,20 +354,13 @@ class InvitationQuerySet(models.QuerySet):
 class Invitation(models.Model):
     """An Administrator's invitation to join the newsroom in one role.
 
-    The invitee gets a signed link (`editorial.accounts.invitation_url`) that
+    The invitee gets a signed link (`editorial.accounts.invitations.invitation_url`) that
     expires after DIGEST_INVITATION_MAX_AGE seconds and works once: accepting
     stamps `accepted_at` and the account it created.
     """
 
-    ROLE_CHOICES = [
-        (CONTRIBUTOR, _("撰稿人 Contributor")),
-        (REVIEWER, _("审校 Reviewer")),
-        (EDITOR, _("主编 Editor-in-chief")),
-        (ADMINISTRATOR, _("管理员 Administrator")),
-    ]
-
     email = models.EmailField(_("email"))
-    role = models.CharField(_("role"), max_length=32, choices=ROLE_CHOICES)
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("invited by"),

@@ -19,7 +19,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from editorial.models import NotificationPreference, ReviewAssignment, ReviewComment
-from editorial.roles import REVIEWER
+from editorial.permissions.roles import Role
 from newsletter.models import Issue, Item
 
 logger = logging.getLogger(__name__)
@@ -81,7 +81,7 @@ def _reviewers_for(item: Item):
     assignment = ReviewAssignment.objects.filter(item=item, reviewer__isnull=False).first()
     if assignment is not None:
         return User.objects.filter(pk=assignment.reviewer_id)
-    return User.objects.filter(groups__name=REVIEWER)
+    return User.objects.filter(groups__name=Role.REVIEWER)
 
 
 def item_submitted(*, item: Item, actor) -> int:

@@ -13,7 +13,9 @@ from django.utils import timezone
 
 from editorial import workflow
 from editorial.models import AuditEntry, ContributorProfile, ReviewAssignment, ReviewComment
-from editorial.roles import EDITOR, REVIEWER
+from editorial.permissions.roles import Role
+from editorial.permissions.rules import can, user_roles, users_with_role
+from editorial.release.checklist import Problem, issue_checklist
 from newsletter.models import Issue, Item
 
 DASHBOARD_LIST_LIMIT = 20
@@ -40,7 +42,7 @@ def with_open_comment_count(queryset: QuerySet[Item]) -> QuerySet[Item]:
 
 def reviewers() -> QuerySet:
     """Return everyone who may be assigned a review: reviewers and editors."""
-    return workflow.users_with_role(REVIEWER, EDITOR).order_by("username")
+    return users_with_role(Role.REVIEWER, Role.EDITOR).order_by("username")
 
 
 @dataclass
@@ -78,7 +80,7 @@ def item_review_panel(*, item: Item, user) -> ItemReviewPanel:
     )
     for thread in threads:
         thread.item = item
-        thread.can_resolve = workflow.can(user, "comment.resolve", thread)
+        thread.can_resolve = can(user, "comment.resolve", thread)
         thread.quote_is_current = not thread.quote or thread.quote in item.body
     assignment = (
         ReviewAssignment.objects.filter(item=item).select_related("reviewer", "assigned_by").first()
@@ -89,8 +91,8 @@ def item_review_panel(*, item: Item, user) -> ItemReviewPanel:
         threads=threads,
         open_count=sum(1 for thread in threads if not thread.is_resolved),
         assignment=assignment,
-        can_comment=workflow.can(user, "comment.add", item),
-        can_assign=workflow.can(user, "item.assign_review", item),
+        can_comment=can(user, "comment.add", item),
+        can_assign=can(user, "item.assign_review", item),
         audit_entries=list(
             AuditEntry.objects.for_item(item).select_related("actor")[:DASHBOARD_LIST_LIMIT]
         ),
@@ -103,7 +105,7 @@ class IssueProgress:
 
     issue: Issue
     counts: list[tuple[str, int]]
-    problems: list[workflow.Problem]
+    problems: list[Problem]
 
 
 @dataclass
@@ -138,7 +140,7 @@ def issue_progress(*, issue: Issue) -> IssueProgress:
         .values_list("state", "count")
     )
     counts = [(label, by_state.get(value, 0)) for value, label in Item.State.choices]
-    return IssueProgress(issue=issue, counts=counts, problems=workflow.issue_checklist(issue=issue))
+    return IssueProgress(issue=issue, counts=counts, problems=issue_checklist(issue=issue))
 
 
 def editorial_calendar(*, today=None) -> list[Issue]:
@@ -159,8 +161,8 @@ def editorial_calendar(*, today=None) -> list[Issue]:
 
 def dashboard_for(*, user) -> Dashboard:
     """Return the dashboard of `user`: their work, their reviews, the next issue."""
-    roles = workflow.user_roles(user)
-    dashboard = Dashboard(is_newsroom=bool(roles - {workflow.ADMINISTRATOR}))
+    roles = user_roles(user)
+    dashboard = Dashboard(is_newsroom=bool(roles - {Role.ADMINISTRATOR}))
     if not dashboard.is_newsroom:
         return dashboard
     mine = Item.objects.filter(author=user).select_related("issue", "section")
@@ -172,7 +174,7 @@ def dashboard_for(*, user) -> Dashboard:
             "-updated_at"
         )[:DASHBOARD_LIST_LIMIT]
     )
-    dashboard.is_reviewer = bool(roles & {REVIEWER, EDITOR})
+    dashboard.is_reviewer = bool(roles & {Role.REVIEWER, Role.EDITOR})
     if dashboard.is_reviewer:
         unassigned = Q(review_assignment__isnull=True) | Q(review_assignment__reviewer__isnull=True)
         dashboard.awaiting_my_review = list(

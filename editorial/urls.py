@@ -1,6 +1,7 @@
 from django.urls import path
 
-from editorial import account_views, preview
+from editorial.accounts import views as account_views
+from editorial.release import preview
 
 app_name = "editorial"
 

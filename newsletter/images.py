@@ -19,8 +19,6 @@ from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-DEFAULT_MAX_UPLOAD_BYTES = 10 * 1024 * 1024
-DEFAULT_MAX_PIXELS = 40_000_000
 # An animation is decoded and re-encoded frame by frame (seconds per 40 MP for
 # GIF): all its frames together must fit the pixel limit, so a small file with
 # thousands of frames cannot keep a worker busy for minutes.
@@ -86,11 +84,13 @@ class CleanImage:
 
 
 def max_upload_bytes() -> int:
-    return int(getattr(settings, "DIGEST_MAX_UPLOAD_BYTES", DEFAULT_MAX_UPLOAD_BYTES))
+    """The largest upload accepted, in bytes (DIGEST_MAX_UPLOAD_BYTES)."""
+    return settings.DIGEST_MAX_UPLOAD_BYTES
 
 
 def max_pixels() -> int:
-    return int(getattr(settings, "DIGEST_MAX_IMAGE_PIXELS", DEFAULT_MAX_PIXELS))
+    """The most pixels an image may have, all frames together (DIGEST_MAX_IMAGE_PIXELS)."""
+    return settings.DIGEST_MAX_IMAGE_PIXELS
 
 
 def upload_help() -> str:

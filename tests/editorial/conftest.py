@@ -3,33 +3,33 @@
 import pytest
 from django.test import Client
 
-from editorial.roles import ADMINISTRATOR, CONTRIBUTOR, EDITOR, REVIEWER
+from editorial.permissions.roles import Role
 from tests.factories import RoleUserFactory
 
 
 @pytest.fixture
 def contributor(db):
-    return RoleUserFactory(username="alice", role=CONTRIBUTOR)
+    return RoleUserFactory(username="alice", role=Role.CONTRIBUTOR)
 
 
 @pytest.fixture
 def other_contributor(db):
-    return RoleUserFactory(username="carol", role=CONTRIBUTOR)
+    return RoleUserFactory(username="carol", role=Role.CONTRIBUTOR)
 
 
 @pytest.fixture
 def reviewer(db):
-    return RoleUserFactory(username="rita", role=REVIEWER)
+    return RoleUserFactory(username="rita", role=Role.REVIEWER)
 
 
 @pytest.fixture
 def editor(db):
-    return RoleUserFactory(username="eddie", role=EDITOR)
+    return RoleUserFactory(username="eddie", role=Role.EDITOR)
 
 
 @pytest.fixture
 def administrator(db):
-    return RoleUserFactory(username="ada", role=ADMINISTRATOR)
+    return RoleUserFactory(username="ada", role=Role.ADMINISTRATOR)
 
 
 @pytest.fixture

@@ -8,8 +8,10 @@ from django.db import connection
 from django.utils import timezone
 
 from editorial import workflow
+from editorial.errors import EditorialError
 from editorial.models import AuditEntry
-from editorial.roles import CONTRIBUTOR, EDITOR, REVIEWER
+from editorial.permissions.roles import Role
+from editorial.release import publishing
 from newsletter.models import Issue, Item
 from tests.factories import IssueFactory, ItemFactory, RoleUserFactory, SectionFactory
 
@@ -43,8 +45,8 @@ def _race(count: int, target) -> list:
 
 def test_two_reviewers_approving_at_once_approve_once():
     """The second sees the first's approval and is refused."""
-    author = RoleUserFactory(role=CONTRIBUTOR)
-    reviewers = [RoleUserFactory(role=REVIEWER) for _ in range(2)]
+    author = RoleUserFactory(role=Role.CONTRIBUTOR)
+    reviewers = [RoleUserFactory(role=Role.REVIEWER) for _ in range(2)]
     item = ItemFactory(author=author, state=Item.State.IN_REVIEW)
     turn = iter(reviewers)
     lock = threading.Lock()
@@ -56,21 +58,21 @@ def test_two_reviewers_approving_at_once_approve_once():
 
     outcomes = _race(2, approve)
     assert sum(outcome is None for outcome in outcomes) == 1
-    assert sum(isinstance(outcome, workflow.WorkflowError) for outcome in outcomes) == 1
+    assert sum(isinstance(outcome, EditorialError) for outcome in outcomes) == 1
     assert AuditEntry.objects.filter(action="item.approve").count() == 1
 
 
 def test_concurrent_publish_due_runs_announce_an_issue_once():
     """Four cron runs at once: one publishes, the others skip the locked row."""
-    editor = RoleUserFactory(role=EDITOR)
+    editor = RoleUserFactory(role=Role.EDITOR)
     issue = IssueFactory(slug="2030-01")
     ItemFactory(issue=issue, section=SectionFactory(), approved=True)
-    workflow.issue_schedule(
+    publishing.issue_schedule(
         issue=issue, actor=editor, publish_at=timezone.now() + timedelta(days=1)
     )
     Issue.objects.filter(pk=issue.pk).update(publish_at=timezone.now() - timedelta(minutes=1))
 
-    outcomes = _race(4, workflow.issue_publish_due)
+    outcomes = _race(4, publishing.issue_publish_due)
 
     assert outcomes == [None] * 4
     issue.refresh_from_db()

@@ -6,9 +6,11 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from editorial import workflow
+from editorial import review, workflow
+from editorial.errors import EditorialError
 from editorial.models import NotificationPreference
-from editorial.roles import REVIEWER
+from editorial.permissions.roles import Role
+from editorial.release import publishing
 from newsletter.models import Item
 from tests.factories import (
     IssueFactory,
@@ -29,7 +31,7 @@ def test_submitting_tells_every_reviewer_after_commit(
     contributor, reviewer, django_capture_on_commit_callbacks
 ):
     """Unassigned: all reviewers hear of it, once the transaction commits."""
-    second = RoleUserFactory(username="rob", role=REVIEWER)
+    second = RoleUserFactory(username="rob", role=Role.REVIEWER)
     item = ItemFactory(author=contributor, title="Helm 4 发布")
     with django_capture_on_commit_callbacks() as callbacks:
         workflow.item_submit(item=item, actor=contributor)
@@ -45,7 +47,7 @@ def test_submitting_tells_only_the_assigned_reviewer(
     contributor, reviewer, django_capture_on_commit_callbacks
 ):
     """An assigned reviewer is the one told."""
-    RoleUserFactory(username="rob", role=REVIEWER)
+    RoleUserFactory(username="rob", role=Role.REVIEWER)
     item = ItemFactory(author=contributor)
     ReviewAssignmentFactory(item=item, reviewer=reviewer)
     with django_capture_on_commit_callbacks(execute=True):
@@ -60,7 +62,7 @@ def test_a_refused_transition_sends_nothing(
     item = ItemFactory(author=contributor, state=Item.State.APPROVED)
     with (
         django_capture_on_commit_callbacks(execute=True) as callbacks,
-        pytest.raises(workflow.WorkflowError),
+        pytest.raises(EditorialError),
     ):
         workflow.item_submit(item=item, actor=contributor)
     assert callbacks == []
@@ -77,7 +79,7 @@ def test_changes_requested_and_approval_tell_the_author(
     assert _recipients() == [contributor.email]
     assert "请补充链接" in mail.outbox[0].body
     mail.outbox.clear()
-    workflow.comment_resolve(comment=item.review_comments.get(), actor=contributor)
+    review.comment_resolve(comment=item.review_comments.get(), actor=contributor)
     workflow.item_resubmit(item=item, actor=contributor)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
@@ -92,7 +94,7 @@ def test_a_mention_tells_the_mentioned(
     """@eddie gets an email quoting the comment."""
     item = ItemFactory(author=contributor, state=Item.State.IN_REVIEW)
     with django_capture_on_commit_callbacks(execute=True):
-        workflow.comment_create(item=item, author=reviewer, body="@eddie 这条要不要放头条?")
+        review.comment_create(item=item, author=reviewer, body="@eddie 这条要不要放头条?")
     assert _recipients() == [editor.email]
     assert "这条要不要放头条" in mail.outbox[0].body
 
@@ -105,7 +107,7 @@ def test_publishing_tells_the_issues_contributors(
     for position, author in enumerate([contributor, contributor, other_contributor], start=1):
         ItemFactory(issue=issue, section=section, position=position, author=author, approved=True)
     with django_capture_on_commit_callbacks(execute=True):
-        workflow.issue_publish(issue=issue, actor=editor)
+        publishing.issue_publish(issue=issue, actor=editor)
     assert _recipients() == sorted([contributor.email, other_contributor.email])
 
 
@@ -118,8 +120,8 @@ def test_a_scheduled_issue_announced_by_publish_due_tells_its_contributors(
     issue.publish_at = timezone.now() - timedelta(minutes=1)
     issue.save()
     with django_capture_on_commit_callbacks(execute=True):
-        workflow.issue_publish_due()
-        workflow.issue_publish_due()
+        publishing.issue_publish_due()
+        publishing.issue_publish_due()
     assert _recipients() == [contributor.email]
 
 
@@ -147,9 +149,9 @@ def test_a_person_who_opted_out_gets_no_email_of_that_kind(
         elif kind == "approve":
             workflow.item_approve(item=item, actor=reviewer)
         elif kind == "mention":
-            workflow.comment_create(item=item, author=reviewer, body="@eddie 看看")
+            review.comment_create(item=item, author=reviewer, body="@eddie 看看")
         else:
-            workflow.issue_publish(issue=item.issue, actor=editor)
+            publishing.issue_publish(issue=item.issue, actor=editor)
     assert mail.outbox == []
 
 

@@ -10,7 +10,7 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 from PIL import Image
 
-from newsletter.images import DEFAULT_MAX_UPLOAD_BYTES
+from newsletter.images import max_upload_bytes
 from newsletter.models import Figure, ItemFigure, Rendition
 from tests.factories import FigureFactory, ItemFactory, UserFactory
 from tests.figures import samples
@@ -18,12 +18,12 @@ from tests.figures.forms import form_data
 
 pytestmark = pytest.mark.django_db
 
-BAD_KINDS = list(samples.bad_uploads(DEFAULT_MAX_UPLOAD_BYTES))
+BAD_KINDS = list(samples.bad_uploads(max_upload_bytes()))
 XHR = {"HTTP_X_REQUESTED_WITH": "XMLHttpRequest"}
 
 
 def _bad(kind):
-    name, content = samples.bad_uploads(DEFAULT_MAX_UPLOAD_BYTES)[kind]
+    name, content = samples.bad_uploads(max_upload_bytes())[kind]
     return samples.upload(name, content)
 
 

@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from PIL import Image
 
-from newsletter.images import DEFAULT_MAX_UPLOAD_BYTES, image_validate
+from newsletter.images import image_validate, max_upload_bytes
 from tests.figures import samples
 
 
@@ -27,7 +27,7 @@ from tests.figures import samples
 )
 def test_every_bad_upload_is_refused_quickly_with_a_bilingual_message(kind, code):
     """Each bad kind is refused within a second, with a Chinese and English reason."""
-    name, content = samples.bad_uploads(DEFAULT_MAX_UPLOAD_BYTES)[kind]
+    name, content = samples.bad_uploads(max_upload_bytes())[kind]
     started = time.monotonic()
     with pytest.raises(ValidationError) as caught:
         image_validate(upload=samples.upload(name, content))

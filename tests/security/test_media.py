@@ -3,7 +3,7 @@
 import pytest
 from django.urls import include, path
 
-from config.media import serve_upload
+from newsletter.media import serve_upload
 
 # The development route of config.urls, which exists only with DEBUG on.
 urlpatterns = [path("media/<path:path>", serve_upload), path("", include("config.urls"))]

@@ -9,7 +9,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from editorial.backup import BackupError, site_backup
+from editorial.backup.archive import BackupError
+from editorial.backup.create import site_backup
 
 
 class Command(BaseCommand):

@@ -9,7 +9,7 @@ Running it again, or twice at once, announces nothing twice.
 
 from django.core.management.base import BaseCommand
 
-from editorial.workflow import issue_publish_due
+from editorial.release.publishing import issue_publish_due
 
 
 class Command(BaseCommand):

@@ -10,7 +10,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from editorial.backup import RestoreError, site_restore
+from editorial.backup.archive import RestoreError
+from editorial.backup.restore import site_restore
 
 
 class Command(BaseCommand):

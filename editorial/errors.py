@@ -1,0 +1,36 @@
+"""What the newsroom's rules refuse, as exceptions whose names say why.
+
+Every refusal carries sentences written for the person in front of the
+screen (`messages`): views and the admin show them as they are. Catch
+`EditorialError` to show any refusal; catch a subclass to react to one kind.
+"""
+
+from django.core.exceptions import ValidationError
+
+
+class EditorialError(ValidationError):
+    """A request the newsroom's rules refuse; `messages` holds one sentence per reason."""
+
+
+class NotPermitted(EditorialError):
+    """Refused because of who is asking, not because of the object's state."""
+
+
+class ItemRefused(EditorialError):
+    """An item transition, edit or correction its current state does not allow."""
+
+
+class CommentRefused(EditorialError):
+    """A review comment, reply, resolution or assignment that cannot be made."""
+
+
+class ReleaseRefused(EditorialError):
+    """An issue's assembly, scheduling, publishing or withdrawal that cannot be made."""
+
+
+class ChecklistFailed(ReleaseRefused):
+    """The issue's publish checklist found problems: one message per problem."""
+
+
+class AccountRefused(EditorialError):
+    """An invitation, profile change or account change that cannot be made."""

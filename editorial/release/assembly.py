@@ -1,0 +1,212 @@
+"""Assembling an issue: placing approved items from the pool, ordering them
+within and across sections, and sending them back to the pool.
+
+A live issue cannot be rearranged (withdraw it first), and a scheduled one
+only in ways that keep its checklist passing.
+"""
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils.translation import gettext as _
+
+from editorial.audit import audit_entry_create
+from editorial.errors import ReleaseRefused
+from editorial.locks import issue_lock, item_lock
+from editorial.models import AuditAction
+from editorial.permissions.rules import require
+from editorial.release.checklist import checklist_require
+from newsletter.models import Issue, Item, Section
+
+
+def issue_is_live(issue: Issue) -> bool:
+    """Whether readers can see `issue` right now."""
+    return Issue.objects.public().filter(pk=issue.pk).exists()
+
+
+def _check_assembly_open(issue: Issue) -> None:
+    if issue_is_live(issue):
+        raise ReleaseRefused(
+            _("「%(issue)s」已经上线,调整条目前请先撤回这一期。") % {"issue": issue}
+        )
+
+
+def _keep_schedule_valid(issue: Issue) -> None:
+    # A scheduled issue passed the checklist; a change that breaks it is refused
+    # rather than letting an unchecked issue go out at its time.
+    if issue.status == Issue.Status.SCHEDULED:
+        checklist_require(issue)
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where an editor wants an item: a section and a position in it."""
+
+    item_id: int
+    section_id: int | None
+    position: int
+
+
+def _renumber(issue: Issue, placements: Sequence[Placement]) -> list[Item]:
+    """Give every item of `issue` its wanted section and dense positions 1…n.
+
+    Positions are unique per (issue, section) and checked row by row, so a
+    swap done in one pass would collide. Phase one moves every item to a
+    temporary position above all current and final ones; phase two writes
+    the final positions. Items the placements do not mention keep their
+    section and relative order.
+    """
+    items = list(issue.items.select_for_update().order_by("position", "pk"))
+    by_pk = {item.pk: item for item in items}
+    wanted = {placement.item_id: placement for placement in placements}
+    unknown = set(wanted) - set(by_pk)
+    if unknown:
+        raise ReleaseRefused(_("只能排列本期的条目。"))
+    section_ids = {p.section_id for p in placements if p.section_id is not None}
+    known_sections = set(Section.objects.filter(pk__in=section_ids).values_list("pk", flat=True))
+    if section_ids - known_sections:
+        raise ReleaseRefused(_("选择的栏目不存在。"))
+
+    groups: dict[int | None, list[Item]] = defaultdict(list)
+    for item in items:
+        placement = wanted.get(item.pk)
+        groups[placement.section_id if placement else item.section_id].append(item)
+
+    def sort_key(item: Item):
+        placement = wanted.get(item.pk)
+        position = placement.position if placement else item.position
+        moved = placement is not None and (
+            placement.position != item.position or placement.section_id != item.section_id
+        )
+        # Where two items ask for the same slot, the one the editor moved wins.
+        return (position, 0 if moved else 1, item.position, item.pk)
+
+    final = {}
+    for section_id, section_items in groups.items():
+        for position, item in enumerate(sorted(section_items, key=sort_key), start=1):
+            final[item.pk] = (section_id, position)
+    temporary = max([item.position for item in items] + [len(items)]) + 1
+    for offset, item in enumerate(items):
+        item.section_id, item.position = final[item.pk][0], temporary + offset
+    Item.objects.bulk_update(items, ["section", "position"])
+    for item in items:
+        item.position = final[item.pk][1]
+    Item.objects.bulk_update(items, ["position"])
+    return items
+
+
+def issue_arrange(*, issue: Issue, actor, placements: Sequence[Placement]) -> Issue:
+    """Move items of `issue` to the given sections and positions, renumbering 1…n.
+
+    Returns the issue. Raises `ReleaseRefused` for a live issue, items of other
+    issues, unknown sections, or an arrangement that would break a scheduled
+    issue's checklist.
+    """
+    with transaction.atomic():
+        issue = issue_lock(issue)
+        require(actor, "issue.arrange", issue)
+        _check_assembly_open(issue)
+        original = {p.item_id: p for p in _current_placements(issue)}
+        _renumber(issue, placements)
+        _keep_schedule_valid(issue)
+        audit_entry_create(
+            actor=actor,
+            action=AuditAction.ISSUE_ARRANGE,
+            issue=issue,
+            data={
+                "placements": [
+                    {"item": p.item_id, "section": p.section_id, "position": p.position}
+                    for p in _current_placements(issue)
+                    if original.get(p.item_id) != p
+                ]
+            },
+        )
+    return issue
+
+
+def _current_placements(issue: Issue) -> list[Placement]:
+    return [
+        Placement(item_id=pk, section_id=section_id, position=position)
+        for pk, section_id, position in issue.items.order_by("pk").values_list(
+            "pk", "section_id", "position"
+        )
+    ]
+
+
+def issue_move_item(*, issue: Issue, item: Item, actor, offset: int) -> Issue:
+    """Move `item` up (negative `offset`) or down within its section of `issue`.
+
+    Returns the issue; raises `ReleaseRefused` as `issue_arrange` does.
+    """
+    siblings = list(
+        issue.items.filter(section_id=item.section_id)
+        .order_by("position", "pk")
+        .values_list("pk", flat=True)
+    )
+    if item.pk not in siblings:
+        raise ReleaseRefused(_("只能排列本期的条目。"))
+    index = siblings.index(item.pk)
+    target = min(max(index + offset, 0), len(siblings) - 1)
+    siblings.insert(target, siblings.pop(index))
+    placements = [
+        Placement(item_id=pk, section_id=item.section_id, position=position)
+        for position, pk in enumerate(siblings, start=1)
+    ]
+    return issue_arrange(issue=issue, actor=actor, placements=placements)
+
+
+def issue_place_item(*, issue: Issue, item: Item, section: Section, actor) -> Item:
+    """Pull an approved item from the pool into `section` of `issue`, at the end.
+
+    Returns the item. Raises `ReleaseRefused` for an item that is not approved
+    or already placed, a live issue, or a change that breaks a scheduled
+    issue's checklist.
+    """
+    with transaction.atomic():
+        issue = issue_lock(issue)
+        require(actor, "issue.arrange", issue)
+        _check_assembly_open(issue)
+        item = item_lock(item)
+        if item.issue_id is not None:
+            raise ReleaseRefused(
+                _("《%(title)s》已经排在「%(issue)s」里了。") % {"title": item, "issue": item.issue}
+            )
+        if item.state != Item.State.APPROVED:
+            raise ReleaseRefused(_("《%(title)s》还没有通过审校,不能排进期刊。") % {"title": item})
+        last = issue.items.filter(section=section).aggregate(last=Max("position"))["last"] or 0
+        item.issue, item.section, item.position = issue, section, last + 1
+        item.save(update_fields=["issue", "section", "position", "updated_at"])
+        _keep_schedule_valid(issue)
+        audit_entry_create(
+            actor=actor,
+            action=AuditAction.ISSUE_PLACE_ITEM,
+            issue=issue,
+            item=item,
+            data={"section": section.pk, "position": item.position},
+        )
+    return item
+
+
+def issue_unplace_item(*, issue: Issue, item: Item, actor) -> Item:
+    """Send `item` from `issue` back to the pool of unplaced items.
+
+    Returns the item. Raises `ReleaseRefused` for an item of another issue, a
+    live issue, or a change that breaks a scheduled issue's checklist.
+    """
+    with transaction.atomic():
+        issue = issue_lock(issue)
+        require(actor, "issue.arrange", issue)
+        _check_assembly_open(issue)
+        item = item_lock(item)
+        if item.issue_id != issue.pk:
+            raise ReleaseRefused(_("只能移出本期的条目。"))
+        item.issue, item.position = None, 0
+        item.save(update_fields=["issue", "position", "updated_at"])
+        _keep_schedule_valid(issue)
+        audit_entry_create(
+            actor=actor, action=AuditAction.ISSUE_UNPLACE_ITEM, issue=issue, item=item
+        )
+    return item

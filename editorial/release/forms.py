@@ -1,0 +1,63 @@
+"""The release desk's forms: arranging items, placing one from the pool,
+scheduling and withdrawing an issue."""
+
+from django import forms
+from django.utils.translation import gettext as _
+
+from editorial.release.assembly import Placement
+
+
+class ScheduleForm(forms.Form):
+    publish_at = forms.DateTimeField(
+        label=_("Publish at"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text=_("The issue appears on the site by itself at this time."),
+    )
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class PlaceItemForm(forms.Form):
+    """Pull an approved item from the pool into a section of the issue."""
+
+    item = forms.ModelChoiceField(queryset=None)
+    section = forms.ModelChoiceField(label=_("Section"), queryset=None)
+
+    def __init__(self, *args, pool, sections, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["item"].queryset = pool
+        self.fields["section"].queryset = sections
+
+
+class ArrangeForm(forms.Form):
+    """A section and a position for every item of an issue, one pair of fields per item."""
+
+    def __init__(self, *args, items, sections, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.items = list(items)
+        for item in self.items:
+            self.fields[f"section-{item.pk}"] = forms.ModelChoiceField(
+                label=_("Section"), queryset=sections, initial=item.section_id
+            )
+            self.fields[f"position-{item.pk}"] = forms.IntegerField(
+                label=_("Position"), min_value=1, max_value=9999, initial=item.position
+            )
+
+    def rows(self):
+        """Return (item, section field, position field) for the template."""
+        return [
+            (item, self[f"section-{item.pk}"], self[f"position-{item.pk}"]) for item in self.items
+        ]
+
+    def placements(self):
+        """Return the wanted placements from a valid form."""
+        return [
+            Placement(
+                item_id=item.pk,
+                section_id=self.cleaned_data[f"section-{item.pk}"].pk,
+                position=self.cleaned_data[f"position-{item.pk}"],
+            )
+            for item in self.items
+        ]
