@@ -14,6 +14,7 @@ from editorial.accounts.profiles import ProfileData, contributor_profile_save
 from editorial.models import ReviewAssignment, ReviewComment
 from editorial.permissions.roles import Role
 from newsletter.models import Issue, Item, Section
+from newsletter.rendering import item_render
 
 DEMO_ACCOUNTS = [
     ("contributor", Role.CONTRIBUTOR, "撰稿人"),
@@ -41,7 +42,7 @@ def _account(username: str, role: str, name: str, password: str):
 
 def _work_in_progress(*, contributor, reviewer) -> None:
     section = Section.objects.order_by("position").first()
-    Item.objects.update_or_create(
+    draft, _created = Item.objects.update_or_create(
         title="Cilium 1.19 发布:更快的网络策略",
         defaults={
             "author": contributor,
@@ -61,6 +62,8 @@ def _work_in_progress(*, contributor, reviewer) -> None:
             "state": Item.State.CHANGES_REQUESTED,
         },
     )
+    for item in (draft, sent_back):
+        item_render(item=item)
     if not sent_back.review_comments.exists():
         ReviewComment.objects.create(
             item=sent_back,

@@ -10,6 +10,8 @@ from datetime import date
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -195,3 +197,22 @@ def review_assign(*, item: Item, actor, reviewer, due_date: date | None = None) 
         if reviewer is not None and reviewer.pk != getattr(actor, "pk", None):
             notifications.review_assigned(assignment=assignment, actor=actor)
     return assignment
+
+
+def with_open_comment_count(queryset: QuerySet[Item]) -> QuerySet[Item]:
+    """Annotate each item with `open_comment_count`, its unresolved review threads.
+
+    A subquery rather than a join, so that list filters joining other
+    relations (projects) cannot multiply the count.
+    """
+    open_threads = (
+        ReviewComment.objects.unresolved()
+        .filter(item=OuterRef("pk"))
+        .order_by()
+        .values("item")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return queryset.annotate(
+        open_comment_count=Coalesce(Subquery(open_threads), 0, output_field=IntegerField())
+    )

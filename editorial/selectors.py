@@ -7,11 +7,10 @@ Each selector runs a fixed number of queries, whatever the number of items.
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from editorial import workflow
+from editorial import review, workflow
 from editorial.models import AuditEntry, ContributorProfile, ReviewAssignment, ReviewComment
 from editorial.permissions.roles import Role
 from editorial.permissions.rules import can, user_roles, users_with_role
@@ -19,25 +18,6 @@ from editorial.release.checklist import Problem, issue_checklist
 from newsletter.models import Issue, Item
 
 DASHBOARD_LIST_LIMIT = 20
-
-
-def with_open_comment_count(queryset: QuerySet[Item]) -> QuerySet[Item]:
-    """Annotate each item with `open_comment_count`, its unresolved review threads.
-
-    A subquery rather than a join, so that list filters joining other
-    relations (projects) cannot multiply the count.
-    """
-    open_threads = (
-        ReviewComment.objects.unresolved()
-        .filter(item=OuterRef("pk"))
-        .order_by()
-        .values("item")
-        .annotate(count=Count("pk"))
-        .values("count")
-    )
-    return queryset.annotate(
-        open_comment_count=Coalesce(Subquery(open_threads), 0, output_field=IntegerField())
-    )
 
 
 def reviewers() -> QuerySet:
@@ -170,7 +150,7 @@ def dashboard_for(*, user) -> Dashboard:
         mine.filter(state=Item.State.DRAFT).order_by("-updated_at")[:DASHBOARD_LIST_LIMIT]
     )
     dashboard.changes_requested = list(
-        with_open_comment_count(mine.filter(state=Item.State.CHANGES_REQUESTED)).order_by(
+        review.with_open_comment_count(mine.filter(state=Item.State.CHANGES_REQUESTED)).order_by(
             "-updated_at"
         )[:DASHBOARD_LIST_LIMIT]
     )

@@ -13,7 +13,7 @@ from django.urls import path
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from editorial import selectors, views, workflow
+from editorial import review, selectors, views, workflow
 from editorial.admin.figures import FigureInline
 from editorial.admin.forms import ItemWorkflowForm
 from editorial.admin.mixins import ItemPartInlineMixin, RolePermissionsMixin
@@ -23,6 +23,7 @@ from editorial.forms import ReviewAssignmentForm, ReviewCommentForm, TransitionF
 from editorial.permissions.rules import can, items_visible_to
 from editorial.release.preview import preview_url
 from newsletter.models import FurtherReading, Item, Project, Section
+from newsletter.rendering import item_render
 
 
 @admin.register(Project)
@@ -108,7 +109,7 @@ class ItemAdmin(ItemRevisionsMixin, RolePermissionsMixin, admin.ModelAdmin):
 
     def get_queryset(self, request):
         queryset = items_visible_to(request.user, super().get_queryset(request))
-        return selectors.with_open_comment_count(queryset)
+        return review.with_open_comment_count(queryset)
 
     def get_readonly_fields(self, request, obj=None):
         # State changes only through the workflow's buttons; placement is the
@@ -146,6 +147,8 @@ class ItemAdmin(ItemRevisionsMixin, RolePermissionsMixin, admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
+        # The stored HTML and figure placements follow the saved text.
+        item_render(item=form.instance)
         if not change:
             return
         # Everything the editor changed, inlines included; the hidden version

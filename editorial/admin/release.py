@@ -13,7 +13,8 @@ from editorial.admin.forms import IssueAdminForm
 from editorial.admin.mixins import RolePermissionsMixin
 from editorial.permissions.rules import can
 from editorial.release import views
-from newsletter.models import Issue, Item
+from newsletter.models import ITEM_ISSUE_ORDER, Issue, Item
+from newsletter.rendering import issue_render
 
 
 class ItemInline(admin.TabularInline):
@@ -25,7 +26,7 @@ class ItemInline(admin.TabularInline):
     extra = 0
     can_delete = False
     show_change_link = True
-    ordering = ["section__position", "position"]
+    ordering = ITEM_ISSUE_ORDER
 
     def has_view_permission(self, request, obj=None):
         return can(request.user, "issue.view", obj)
@@ -59,12 +60,16 @@ class IssueAdmin(RolePermissionsMixin, admin.ModelAdmin):
         (_("Release"), {"fields": ["status", "publish_at", "published_at"]}),
     ]
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        issue_render(issue=obj)
+
     def get_readonly_fields(self, request, obj=None):
         # Status changes only on the release desk, where the checklist runs. A
         # draft may carry a planned date for the calendar; once released the
         # date is the schedule's.
         fields = ["status", "published_at"]
-        if obj is not None and obj.status in (Issue.Status.SCHEDULED, Issue.Status.PUBLISHED):
+        if obj is not None and obj.status in Issue.RELEASED_STATUSES:
             fields.append("publish_at")
         return fields
 

@@ -43,7 +43,7 @@ def is_author(user, item: Item | None) -> bool:
 
 def issue_is_released(issue: Issue | None) -> bool:
     """Scheduled or published: readers see it now or will without anyone acting."""
-    return issue is not None and issue.status in (Issue.Status.SCHEDULED, Issue.Status.PUBLISHED)
+    return issue is not None and issue.status in Issue.RELEASED_STATUSES
 
 
 def _one_of(*allowed: str, refusal: str) -> Callable:

@@ -22,13 +22,8 @@ from editorial.release.checklist import checklist_require
 from newsletter.models import Issue, Item, Section
 
 
-def issue_is_live(issue: Issue) -> bool:
-    """Whether readers can see `issue` right now."""
-    return Issue.objects.public().filter(pk=issue.pk).exists()
-
-
 def _check_assembly_open(issue: Issue) -> None:
-    if issue_is_live(issue):
+    if issue.is_public():
         raise ReleaseRefused(
             _("「%(issue)s」已经上线,调整条目前请先撤回这一期。") % {"issue": issue}
         )

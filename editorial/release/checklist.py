@@ -8,11 +8,12 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.db.models.functions import Trim
 from django.utils.translation import gettext as _
 
 from editorial.errors import ChecklistFailed
+from editorial.review import with_open_comment_count
 from newsletter.models import Issue, Item, ItemFigure, Section
 
 
@@ -117,15 +118,7 @@ def _same_source_or_title(url: str, title: str, by_url: dict, by_title: dict):
 
 def _items_of(issue: Issue) -> list[Item]:
     """The items of `issue` in reading order, each with its count of open comment threads."""
-    open_threads = Count(
-        "review_comments",
-        filter=Q(review_comments__parent__isnull=True, review_comments__resolved_at__isnull=True),
-    )
-    return list(
-        issue.items.select_related("section")
-        .annotate(open_comments=open_threads)
-        .order_by("section__position", "section__name", "position", "pk")
-    )
+    return list(with_open_comment_count(issue.items.select_related("section")).in_issue_order())
 
 
 def _section_problems(items: list[Item]) -> list[Problem]:
@@ -162,11 +155,11 @@ def _comment_problems(items: list[Item]) -> list[Problem]:
         Problem(
             "open_comments",
             _("《%(title)s》还有 %(count)d 条未解决的审校意见。")
-            % {"title": item, "count": item.open_comments},
+            % {"title": item, "count": item.open_comment_count},
             item=item,
         )
         for item in items
-        if item.open_comments
+        if item.open_comment_count
     ]
 
 

@@ -15,7 +15,6 @@ from editorial.errors import ReleaseRefused
 from editorial.locks import issue_lock
 from editorial.models import AuditAction
 from editorial.permissions.rules import issue_is_released, require
-from editorial.release.assembly import issue_is_live
 from editorial.release.checklist import checklist_require
 from newsletter.models import Issue
 
@@ -34,7 +33,7 @@ def issue_schedule(*, issue: Issue, actor, publish_at: datetime) -> Issue:
             raise ReleaseRefused(_("「%(issue)s」已经发布了。") % {"issue": issue})
         if publish_at is None or publish_at <= timezone.now():
             raise ReleaseRefused(_("发布时间必须晚于现在。"))
-        if issue_is_live(issue):
+        if issue.is_public():
             raise ReleaseRefused(_("「%(issue)s」已经上线,不能再改期。") % {"issue": issue})
         checklist_require(issue)
         issue.publish_at = publish_at

@@ -18,14 +18,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from editorial import selectors
 from editorial.errors import EditorialError, ReleaseRefused
 from editorial.permissions.rules import can
 from editorial.release import assembly, publishing
-from editorial.release.assembly import issue_is_live
 from editorial.release.checklist import issue_checklist
 from editorial.release.forms import ArrangeForm, PlaceItemForm, ScheduleForm, WithdrawForm
 from editorial.release.preview import preview_url
+from editorial.review import with_open_comment_count
 from editorial.views import report_refusal
 from newsletter.models import Issue, Item, Section
 
@@ -77,9 +76,7 @@ def issue_release(request, object_id, *, model_admin):
     """The release desk: items by section, the pool, the checklist, release buttons."""
     issue = _issue_for_desk(request, model_admin, object_id)
     items = list(
-        selectors.with_open_comment_count(issue.items.select_related("section", "author")).order_by(
-            "section__position", "section__name", "position", "pk"
-        )
+        with_open_comment_count(issue.items.select_related("section", "author")).in_issue_order()
     )
     sections = _sections()
     arrange = ArrangeForm(items=items, sections=sections)
@@ -89,7 +86,7 @@ def issue_release(request, object_id, *, model_admin):
         "opts": model_admin.model._meta,
         "title": _("Release desk: %(issue)s") % {"issue": issue},
         "issue": issue,
-        "is_live": issue_is_live(issue),
+        "is_live": issue.is_public(),
         "blocks": [
             (section, list(group)) for section, group in groupby(rows, key=lambda r: r[0].section)
         ],

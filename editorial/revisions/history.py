@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from reversion.models import Version
 
 from newsletter.models import FurtherReading, Item
+from newsletter.rendering import item_render
 
 # What a revision diff and a revert cover: the words, not the workflow. State,
 # placement and version belong to the workflow and are never rolled back.
@@ -149,6 +150,7 @@ def item_revert(*, item: Item, version: Version, actor) -> Item:
             setattr(locked, name, snapshot[name])
         locked.version += 1
         locked.save()
+        item_render(item=locked)
         locked.further_reading.all().delete()
         FurtherReading.objects.bulk_create(
             FurtherReading(
