@@ -12,9 +12,9 @@ from PIL import Image
 
 from newsletter.images import max_upload_bytes
 from newsletter.models import Figure, ItemFigure, Rendition
+from tests.admin_forms import form_data
 from tests.factories import FigureFactory, ItemFactory, UserFactory
 from tests.figures import samples
-from tests.figures.forms import form_data
 
 pytestmark = pytest.mark.django_db
 

@@ -16,7 +16,7 @@ from editorial.models import AuditEntry, ReviewComment
 from editorial.permissions import rules
 from editorial.permissions.roles import Role
 from newsletter.models import Credit, Item
-from tests.editorial.accounts.forms import user_form_data
+from tests.admin_forms import user_form_data
 from tests.editorial.conftest import client_for
 from tests.factories import (
     ContributorProfileFactory,

@@ -9,7 +9,7 @@ from editorial.errors import EditorialError, NotPermitted
 from editorial.models import AuditEntry
 from editorial.permissions import rules
 from editorial.permissions.roles import Role
-from tests.editorial.accounts.forms import user_form_data
+from tests.admin_forms import user_form_data
 from tests.editorial.conftest import client_for
 
 pytestmark = pytest.mark.django_db
