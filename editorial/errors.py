@@ -3,9 +3,11 @@
 Every refusal carries sentences written for the person in front of the
 screen (`messages`): views and the admin show them as they are. Catch
 `EditorialError` to show any refusal; catch a subclass to react to one kind.
+`report_refusal` is how a view shows one.
 """
 
-from django.core.exceptions import ValidationError
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 
 
 class EditorialError(ValidationError):
@@ -34,3 +36,18 @@ class ChecklistFailed(ReleaseRefused):
 
 class AccountRefused(EditorialError):
     """An invitation, profile change or account change that cannot be made."""
+
+
+def report_refusal(request, error: EditorialError) -> None:
+    """Show each sentence of `error` as a message; a refusal of who is asking is a 403."""
+    if isinstance(error, NotPermitted):
+        raise PermissionDenied(" ".join(error.messages)) from error
+    for message in error.messages:
+        messages.error(request, message)
+
+
+def report_form_errors(request, form) -> None:
+    """Show each error of an invalid `form` as a message."""
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)

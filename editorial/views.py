@@ -1,5 +1,5 @@
 """The item page's extra admin actions: workflow buttons, review comments,
-review assignment; and the helpers every newsroom view shares.
+review assignment.
 
 Each view is mounted by a ModelAdmin's `get_urls()` through
 `admin_site.admin_view` (staff login, CSRF, no caching) and receives that
@@ -12,7 +12,6 @@ offered that button.
 from collections.abc import Callable
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -20,25 +19,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from editorial import review, selectors, workflow
-from editorial.errors import EditorialError, NotPermitted
+from editorial.errors import EditorialError, report_form_errors, report_refusal
 from editorial.forms import ReviewAssignmentForm, ReviewCommentForm, TransitionForm
 from editorial.models import ReviewComment
 from newsletter.models import Item
-
-
-def report_refusal(request, error: EditorialError) -> None:
-    """Show each sentence of `error` as a message; a refusal of who is asking is a 403."""
-    if isinstance(error, NotPermitted):
-        raise PermissionDenied(" ".join(error.messages)) from error
-    for message in error.messages:
-        messages.error(request, message)
-
-
-def report_form_errors(request, form) -> None:
-    """Show each error of an invalid `form` as a message."""
-    for errors in form.errors.values():
-        for error in errors:
-            messages.error(request, error)
 
 
 def _item_or_404(request, model_admin, object_id) -> Item:

@@ -18,14 +18,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from editorial.errors import EditorialError, ReleaseRefused
+from editorial.errors import EditorialError, ReleaseRefused, report_refusal
 from editorial.permissions.rules import can
 from editorial.release import assembly, publishing
 from editorial.release.checklist import issue_checklist
 from editorial.release.forms import ArrangeForm, PlaceItemForm, ScheduleForm, WithdrawForm
 from editorial.release.preview import preview_url
 from editorial.review import with_open_comment_count
-from editorial.views import report_refusal
 from newsletter.models import Issue, Item, Section
 
 
