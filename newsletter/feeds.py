@@ -23,7 +23,7 @@ class LatestItemsRssFeed(Feed):
         return (
             Item.objects.public()
             .select_related("issue", "section", "author__credit")
-            .order_by("-issue__publish_at", "section__position", "position")[:FEED_LENGTH]
+            .in_reading_order()[:FEED_LENGTH]
         )
 
     def item_title(self, item: Item) -> str:

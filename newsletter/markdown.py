@@ -4,11 +4,15 @@ Every rendered field (item body, remark, issue intro) and the editor's live
 preview go through `render_markdown`, so what an editor previews is what a
 reader gets. Output is stored on the model; pages never render Markdown.
 
-`![alt](figure:12)` places uploaded figure 12 with its responsive `<picture>`
-markup; all the figures of a text are fetched together, in two queries.
+This module is pure: it reads no model. `![alt](figure:12)` places uploaded
+figure 12 with markup its caller supplies (`figures`, a `FigureResolver`);
+`newsletter.rendering` passes the responsive `<picture>` of each figure, all
+fetched together.
 """
 
 import re
+from collections.abc import Callable, Mapping
+from typing import Protocol
 from urllib.parse import urlsplit
 
 import nh3
@@ -18,6 +22,8 @@ from markdown_it.common.utils import escapeHtml
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from mdit_py_plugins.anchors import anchors_plugin
+
+from newsletter.figure_syntax import figure_id_from_source, is_figure_source
 
 # Item bodies sit under the page's h1 (issue), h2 (section) and h3 (item title),
 # so their own headings start at h4 whatever level the author typed.
@@ -46,7 +52,16 @@ ALLOWED_ATTRIBUTES = {
     "abbr": {"title"},
 }  # fmt: skip
 
-FIGURE_SOURCE = re.compile(r"^figure:(\d+)$")
+
+class FigureMarkup(Protocol):
+    """Makes the HTML of one figure: `block` for a figure alone in its paragraph."""
+
+    def __call__(self, *, block: bool) -> str: ...
+
+
+# Given the ids of the figures a text shows, return the markup of those that exist.
+FigureResolver = Callable[[set[int]], Mapping[int, FigureMarkup]]
+
 IMAGE_TYPES = {"image/webp", "image/png", "image/jpeg", "image/gif"}
 
 
@@ -119,9 +134,12 @@ def _render_link_open(renderer, tokens, idx, options, env):
     return renderer.renderToken(tokens, idx, options, env)
 
 
+def _is_figure(token: Token) -> bool:
+    return is_figure_source(token.attrGet("src") or "")
+
+
 def _figure_id(token: Token) -> int | None:
-    match = FIGURE_SOURCE.match(token.attrGet("src") or "")
-    return int(match[1]) if match else None
+    return figure_id_from_source(token.attrGet("src") or "")
 
 
 def _images(tokens: list[Token]):
@@ -141,7 +159,7 @@ def _mark_figure_blocks(state: StateCore) -> None:
             and tokens[index - 1].type == "paragraph_open"
             and len(children) == 1
             and children[0].type == "image"
-            and _figure_id(children[0]) is not None
+            and _is_figure(children[0])
         ):
             children[0].meta["figure_block"] = True
             tokens[index - 1].hidden = tokens[index + 1].hidden = True
@@ -149,15 +167,15 @@ def _mark_figure_blocks(state: StateCore) -> None:
 
 def _render_image(renderer, tokens, idx, options, env):
     token = tokens[idx]
-    figure_id = _figure_id(token)
-    if figure_id is not None:
-        figure = env.get("figures", {}).get(figure_id)
-        if figure is None:
-            # A mistyped or not yet uploaded figure: readers get its alt text.
-            return escapeHtml(renderer.renderInlineAsText(token.children, options, env))
-        from newsletter.figures import figure_html
-
-        return figure_html(figure=figure, block=token.meta.get("figure_block", False))
+    if _is_figure(token):
+        markup = env.get("figures", {}).get(_figure_id(token))
+        block = token.meta.get("figure_block", False)
+        if markup is None:
+            # A mistyped or not yet uploaded figure: readers get its alt text,
+            # in the paragraph _mark_figure_blocks took away for a figure.
+            alt = escapeHtml(renderer.renderInlineAsText(token.children, options, env))
+            return f"<p>{alt}</p>\n" if block else alt
+        return markup(block=block)
     # Images sit far down long issue pages: let the browser fetch them late.
     token.attrSet("loading", "lazy")
     return renderer.image(tokens, idx, options, env)
@@ -180,11 +198,15 @@ def _build_parser(anchor_prefix: str) -> MarkdownIt:
     return md
 
 
-def render_markdown(text: str, *, anchor_prefix: str = "") -> str:
+def render_markdown(
+    text: str, *, anchor_prefix: str = "", figures: FigureResolver | None = None
+) -> str:
     """Return sanitised HTML for Markdown `text`.
 
     Heading ids are prefixed with `anchor_prefix` so that several rendered
-    fields can share one page without clashing anchors.
+    fields can share one page without clashing anchors. `figures` is asked
+    once for the markup of every figure the text shows; without it, or for an
+    id it does not know, a figure reference shows its alt text.
     """
     if not text or not text.strip():
         return ""
@@ -192,11 +214,8 @@ def render_markdown(text: str, *, anchor_prefix: str = "") -> str:
     env: dict = {}
     tokens = md.parse(text, env)
     figure_ids = {_figure_id(image) for image in _images(tokens)} - {None}
-    if figure_ids:
-        # Imported here: the models import this module to render on save.
-        from newsletter.figures import figures_by_id
-
-        env["figures"] = figures_by_id(figure_ids)
+    if figure_ids and figures is not None:
+        env["figures"] = figures(figure_ids)
     return sanitize_html(md.renderer.render(tokens, md.options, env))
 
 

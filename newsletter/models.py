@@ -2,6 +2,10 @@
 
 Visibility lives in one place, `ItemQuerySet.public()` (and its issue
 counterpart): every public page, feed, sitemap and export starts from it.
+
+The stored HTML (`body_html`, `remark_html`, `intro_html`) is written by
+`newsletter.rendering`, called by every service that writes the text; saving a
+model renders nothing.
 """
 
 from django.conf import settings
@@ -12,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 
-from newsletter.markdown import render_markdown
+from newsletter.figure_syntax import figure_reference
 
 
 class Project(models.Model):
@@ -85,10 +89,7 @@ class IssueQuerySet(models.QuerySet):
         A scheduled issue becomes public by itself once `publish_at` passes, so
         nothing has to run at the stroke of the hour.
         """
-        return self.filter(
-            status__in=[Issue.Status.SCHEDULED, Issue.Status.PUBLISHED],
-            publish_at__lte=timezone.now(),
-        )
+        return self.filter(status__in=Issue.RELEASED_STATUSES, publish_at__lte=timezone.now())
 
 
 class Issue(models.Model):
@@ -99,6 +100,9 @@ class Issue(models.Model):
         SCHEDULED = "scheduled", _("Scheduled")
         PUBLISHED = "published", _("Published")
         WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    # Released: out of the newsroom's hands, public once `publish_at` passes.
+    RELEASED_STATUSES = (Status.SCHEDULED, Status.PUBLISHED)
 
     slug = models.SlugField(_("slug"), max_length=50, unique=True, help_text=_("e.g. 2025-11"))
     title = models.CharField(_("title"), max_length=200)
@@ -136,14 +140,15 @@ class Issue(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("newsletter:issue_detail", kwargs={"slug": self.slug})
 
-    def save(self, *args, **kwargs):
-        # Derived HTML is stored so that pages never re-render Markdown.
-        self.intro_html = render_markdown(self.intro, anchor_prefix=f"issue-{self.slug}")
-        super().save(*args, **kwargs)
+    def is_public(self) -> bool:
+        """Return whether readers may see this issue now: `IssueQuerySet.public()`, one query."""
+        return Issue.objects.public().filter(pk=self.pk).exists()
 
 
-# Saving any of these (or saving without update_fields) re-renders the stored HTML.
-RENDERED_FIELDS = {"body", "remark", "body_html", "remark_html"}
+# Within an issue, items read in section order, then by position; the key settles ties.
+ITEM_ISSUE_ORDER = ("section__position", "section__name", "position", "pk")
+# Across issues: the newest issue first, each in its own order.
+ITEM_READING_ORDER = ("-issue__publish_at", *ITEM_ISSUE_ORDER)
 
 
 class ItemQuerySet(models.QuerySet):
@@ -155,8 +160,12 @@ class ItemQuerySet(models.QuerySet):
         )
 
     def in_reading_order(self) -> "ItemQuerySet":
-        """Newest issue first, then section order, then position."""
-        return self.order_by("-issue__publish_at", "section__position", "position", "pk")
+        """Newest issue first, then each issue's own order (`in_issue_order`)."""
+        return self.order_by(*ITEM_READING_ORDER)
+
+    def in_issue_order(self) -> "ItemQuerySet":
+        """The order of an issue page: section order, then position."""
+        return self.order_by(*ITEM_ISSUE_ORDER)
 
     def for_listing(self) -> "ItemQuerySet":
         """Fetch what an item card shows in a fixed number of queries."""
@@ -268,24 +277,6 @@ class Item(models.Model):
         """The approving reviewer's public credit, or None; free after `for_listing()`."""
         return _credit_of(self.reviewer)
 
-    def save(self, *args, **kwargs):
-        # Heading ids carry the item's primary key so that two items on one page
-        # never share an anchor; a new item needs its key before rendering.
-        if self.pk is None:
-            super().save(*args, **kwargs)
-            kwargs = {}
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None and not RENDERED_FIELDS & set(update_fields):
-            # A workflow save (state, placement) leaves the text alone: nothing to render.
-            super().save(*args, **kwargs)
-            return
-        self.body_html = render_markdown(self.body, anchor_prefix=self.anchor)
-        self.remark_html = render_markdown(self.remark, anchor_prefix=f"{self.anchor}-remark")
-        super().save(*args, **kwargs)
-        # A figure the body shows is placed on the item, so it cannot be deleted
-        # from under it and the publish checklist sees it.
-        ItemFigure.objects.sync_embedded(item=self)
-
 
 class Credit(models.Model):
     """How a person is named in the public credits ("作者", "审校").
@@ -374,8 +365,7 @@ class Figure(models.Model):
     @property
     def markdown(self) -> str:
         """The Markdown that places this figure in a body."""
-        alt = self.alt_text.replace("[", "(").replace("]", ")").replace("\n", " ")
-        return f"![{alt}](figure:{self.pk})"
+        return figure_reference(self.pk, self.alt_text)
 
 
 class Rendition(models.Model):
@@ -411,36 +401,6 @@ class Rendition(models.Model):
         return self.spec.rsplit("-", 1)[-1]
 
 
-class ItemFigureQuerySet(models.QuerySet):
-    def sync_embedded(self, *, item: "Item") -> None:
-        """Place on `item` every figure its Markdown shows, and unplace those it stopped showing.
-
-        Figures attached by hand (not embedded) are left alone. Placements are
-        inserted with ignore_conflicts so two saves racing cannot duplicate one.
-        """
-        from newsletter.markdown import figure_references
-
-        wanted = set(figure_references(item.body)) | set(figure_references(item.remark))
-        placements = {p.figure_id: p for p in self.filter(item=item)}
-        existing = set(Figure.objects.filter(pk__in=wanted).values_list("pk", flat=True))
-        stale = [p.pk for fid, p in placements.items() if p.embedded and fid not in wanted]
-        if stale:
-            self.filter(pk__in=stale).delete()
-        now_embedded = [p.pk for fid, p in placements.items() if not p.embedded and fid in wanted]
-        if now_embedded:
-            self.filter(pk__in=now_embedded).update(embedded=True)
-        new = sorted(existing - set(placements))
-        if new:
-            start = max((p.position for p in placements.values()), default=0) + 1
-            self.bulk_create(
-                [
-                    ItemFigure(item=item, figure_id=fid, position=start + offset, embedded=True)
-                    for offset, fid in enumerate(new)
-                ],
-                ignore_conflicts=True,
-            )
-
-
 class ItemFigure(models.Model):
     """A figure placed on an item, in order.
 
@@ -461,8 +421,6 @@ class ItemFigure(models.Model):
         editable=False,
         help_text=_("Set when the item's Markdown shows the figure with ![alt](figure:ID)."),
     )
-
-    objects = ItemFigureQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "pk"]

@@ -19,7 +19,7 @@ from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
-from newsletter.models import Item
+from newsletter.models import ITEM_READING_ORDER, Item
 
 jieba.setLogLevel(logging.WARNING)
 
@@ -60,7 +60,7 @@ def search_items(query: str) -> QuerySet[Item]:
     return (
         items.annotate(title_hit=title_hit)
         .select_related("issue", "section")
-        .order_by("-title_hit", "-issue__publish_at", "section__position", "position")
+        .order_by("-title_hit", *ITEM_READING_ORDER)
     )
 
 

@@ -55,7 +55,7 @@ def issue_latest() -> Issue | None:
 
 
 def _grouped_by_section(items: QuerySet[Item]) -> list[SectionBlock]:
-    items = items.for_listing().order_by("section__position", "section__name", "position", "pk")
+    items = items.for_listing().in_issue_order()
     return [
         SectionBlock(section=section, items=list(group))
         for section, group in groupby(items, key=lambda item: item.section)

@@ -14,6 +14,7 @@ from django.utils.text import slugify
 
 from newsletter.importer import ParsedIssue, ParsedItem, ParsedSection, match_projects, parse_issue
 from newsletter.models import FurtherReading, Issue, Item, Project, Section
+from newsletter.rendering import issue_render, item_render
 
 ISSUE_SLUG = re.compile(r"^(?P<year>\d{4})-(?P<month>\d{2})$")
 
@@ -65,6 +66,7 @@ def _create_item(
         remark=parsed.remark,
         state=state,
     )
+    item_render(item=item)
     FurtherReading.objects.bulk_create(
         FurtherReading(item=item, title=link.title, url=link.url, position=index)
         for index, link in enumerate(parsed.further_reading, start=1)
@@ -127,6 +129,7 @@ def issue_import(
             issue.published_at = issue.published_at or timezone.now()
         issue.full_clean()
         issue.save()
+        issue_render(issue=issue)
         issue.items.all().delete()
         state = Item.State.APPROVED if released else Item.State.DRAFT
         count = _write_sections(issue=issue, sections=parsed.sections, state=state)

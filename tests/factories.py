@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from newsletter.models import FurtherReading, Issue, Item, Project, Section
+from newsletter.rendering import issue_render, item_render
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -38,7 +39,7 @@ class SectionFactory(factory.django.DjangoModelFactory):
 
 
 class IssueFactory(factory.django.DjangoModelFactory):
-    """A draft issue; use the `published` or `scheduled` traits for released ones."""
+    """A draft issue, its intro rendered; the `published` or `scheduled` traits release it."""
 
     class Meta:
         model = Issue
@@ -57,8 +58,15 @@ class IssueFactory(factory.django.DjangoModelFactory):
             publish_at=factory.LazyFunction(lambda: timezone.now() + timedelta(days=1)),
         )
 
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # Stored the way the services store one: saved, then rendered.
+        return issue_render(issue=super()._create(model_class, *args, **kwargs))
+
 
 class ItemFactory(factory.django.DjangoModelFactory):
+    """A draft item, its body and remark rendered and its figures placed."""
+
     class Meta:
         model = Item
 
@@ -72,6 +80,11 @@ class ItemFactory(factory.django.DjangoModelFactory):
 
     class Params:
         approved = factory.Trait(state=Item.State.APPROVED)
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # Stored the way the services store one: saved, then rendered.
+        return item_render(item=super()._create(model_class, *args, **kwargs))
 
 
 class FurtherReadingFactory(factory.django.DjangoModelFactory):

@@ -1,17 +1,15 @@
 """Template helpers that show figures; they read prefetched rows and never query."""
 
-import re
 from urllib.parse import urlsplit
 
 from django import template
 from django.conf import settings
 from django.utils.safestring import mark_safe
 
-from newsletter.figures import figure_html
+from newsletter.figure_syntax import figure_sources_replace
+from newsletter.rendering import figure_html
 
 register = template.Library()
-
-_FIGURE_LINK = re.compile(r"\(figure:(\d+)")
 
 
 @register.simple_tag
@@ -38,11 +36,11 @@ def figure_urls(markdown: str, item) -> str:
         placement.figure_id: placement.figure.image.url for placement in item.item_figures.all()
     }
 
-    def replace(match: re.Match) -> str:
-        url = urls.get(int(match[1]))
+    def absolute_url(figure_id: int) -> str | None:
+        url = urls.get(figure_id)
         if url is None:
-            return match[0]
+            return None
         # Files on our own server get the site's address; a bucket URL is already absolute.
-        return f"({url if urlsplit(url).scheme else settings.SITE_URL + url}"
+        return url if urlsplit(url).scheme else settings.SITE_URL + url
 
-    return _FIGURE_LINK.sub(replace, markdown or "")
+    return figure_sources_replace(markdown or "", absolute_url)

@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from newsletter.models import Issue, Item, Section
+from newsletter.rendering import issue_render, item_render
 from newsletter.services import issue_import
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
@@ -78,8 +79,9 @@ class Command(BaseCommand):
             slug="2025-12",
             defaults={"title": "云原生月刊 2025 年 12 月", "period": "2025 年 12 月"},
         )
+        issue_render(issue=issue)
         section = Section.objects.order_by("position").first()
-        Item.objects.update_or_create(
+        item, _ = Item.objects.update_or_create(
             issue=issue,
             section=section,
             position=1,
@@ -90,3 +92,4 @@ class Command(BaseCommand):
                 "state": Item.State.IN_REVIEW,
             },
         )
+        item_render(item=item)

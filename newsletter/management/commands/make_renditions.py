@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
-from newsletter.figures import figure_pages_rerender
 from newsletter.models import Figure
+from newsletter.rendering import figure_pages_rerender
 from newsletter.renditions import renditions_make
 
 

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from newsletter.models import Issue, Item
+from newsletter.rendering import issue_render, item_render
 
 
 class Command(BaseCommand):
@@ -9,9 +10,9 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         items = issues = 0
         for item in Item.objects.iterator(chunk_size=200):
-            item.save(update_fields=["body_html", "remark_html"])
+            item_render(item=item)
             items += 1
         for issue in Issue.objects.iterator(chunk_size=200):
-            issue.save(update_fields=["intro_html"])
+            issue_render(issue=issue)
             issues += 1
         self.stdout.write(self.style.SUCCESS(f"Re-rendered {items} items and {issues} issues."))
