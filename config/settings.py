@@ -183,7 +183,7 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Digest <digest@localh
 TAGGIT_CASE_INSENSITIVE = True
 
 # The editor previews with the very function that renders published pages.
-MARKDOWNX_MARKDOWNIFY_FUNCTION = "newsletter.markdown.render_markdown"
+MARKDOWNX_MARKDOWNIFY_FUNCTION = "newsletter.rendering.markdown_preview"
 MARKDOWNX_URLS_PATH = "/markdownx/markdownify/"
 # Dropped and pasted images go through the figure validation (editorial.admin.figures).
 MARKDOWNX_UPLOAD_URLS_PATH = "/admin/newsletter/figure/upload/"

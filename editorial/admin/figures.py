@@ -17,6 +17,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from newsletter.figure_syntax import figure_reference
 from newsletter.figures import figure_create, figure_delete, figure_update, item_figure_place
 from newsletter.images import image_validate, upload_help
 from newsletter.markdown import figure_references
@@ -344,7 +345,7 @@ class ItemFigureFormSet(BaseInlineFormSet):
             figure_id = form.instance.figure_id
             if figure_id in shown:
                 raise ValidationError(
-                    f"图 #{figure_id} 仍在正文中使用(![…](figure:{figure_id})),"
+                    f"图 #{figure_id} 仍在正文中使用({figure_reference(figure_id, '…')}),"
                     "请先从正文中删去再移除。"
                     f" / Figure #{figure_id} is still shown in the text; remove it there first."
                 )

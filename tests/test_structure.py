@@ -1,20 +1,30 @@
-"""The shape of the newsletter package: no import cycles, and no import of the newsroom."""
+"""The shape of the code: no import cycles anywhere, the publication never
+imports the newsroom, modules stay small, and every package says what it holds."""
 
 import ast
 from pathlib import Path
 
-import newsletter
+import pytest
 
-PACKAGE_ROOT = Path(newsletter.__file__).resolve().parent
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGES = ("config", "newsletter", "editorial")
+# The size at which a module becomes a package by concern (STYLE.md).
+MAX_MODULE_LINES = 600
 
 
 def _module_name(path: Path) -> str:
-    parts = path.relative_to(PACKAGE_ROOT.parent).with_suffix("").parts
+    parts = path.relative_to(ROOT).with_suffix("").parts
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
-def _modules() -> dict[str, Path]:
-    return {_module_name(path): path for path in sorted(PACKAGE_ROOT.rglob("*.py"))}
+def _modules(*packages: str) -> dict[str, Path]:
+    packages = packages or PACKAGES
+    return {
+        _module_name(path): path
+        for package in packages
+        for path in sorted((ROOT / package).rglob("*.py"))
+        if "migrations" not in path.parts
+    }
 
 
 def _imported_names(path: Path, module: str) -> set[str]:
@@ -35,8 +45,8 @@ def _imported_names(path: Path, module: str) -> set[str]:
     return names
 
 
-def _graph() -> dict[str, set[str]]:
-    modules = _modules()
+def _graph(*packages: str) -> dict[str, set[str]]:
+    modules = _modules(*packages)
     return {
         module: {name for name in _imported_names(path, module) if name in modules} - {module}
         for module, path in modules.items()
@@ -84,14 +94,21 @@ def test_the_import_graph_sees_imports_inside_functions(tmp_path):
 
 def test_no_newsletter_module_imports_in_a_cycle():
     """Counting imports inside functions: models, Markdown, rendering and figures form a line."""
-    graph = _graph()
+    graph = _graph("newsletter")
     assert "newsletter.rendering" in graph["newsletter.figures"]
+    assert _cycle(graph) is None, " → ".join(_cycle(graph))
+
+
+def test_no_module_of_the_project_imports_in_a_cycle():
+    """Across config, newsletter and editorial, imports inside functions included."""
+    graph = _graph()
+    assert "editorial.release.checklist" in graph["editorial.release.publishing"]
     assert _cycle(graph) is None, " → ".join(_cycle(graph))
 
 
 def test_the_markdown_pipeline_and_the_models_import_no_rendering():
     """markdown.py is pure; models.py renders nothing."""
-    graph = _graph()
+    graph = _graph("newsletter")
     assert graph["newsletter.markdown"] <= {"newsletter.figure_syntax"}
     assert graph["newsletter.models"] <= {"newsletter.figure_syntax"}
 
@@ -101,7 +118,33 @@ def test_newsletter_never_imports_editorial():
     offenders = {
         module: sorted(name for name in names if name.split(".")[0] == "editorial")
         for module, names in (
-            (module, _imported_names(path, module)) for module, path in _modules().items()
+            (module, _imported_names(path, module))
+            for module, path in _modules("newsletter").items()
         )
     }
     assert {module: names for module, names in offenders.items() if names} == {}
+
+
+@pytest.mark.parametrize("module", sorted(_modules()))
+def test_no_module_is_over_the_size_of_one_concern(module):
+    """A module past ~600 lines holds two concerns: it becomes a package."""
+    lines = len(_modules()[module].read_text(encoding="utf-8").splitlines())
+    assert lines <= MAX_MODULE_LINES, f"{module} has {lines} lines"
+
+
+@pytest.mark.parametrize(
+    "package", sorted(name for name, path in _modules().items() if path.name == "__init__.py")
+)
+def test_every_package_opens_with_what_lives_there(package):
+    """A newcomer finds where a rule lives from the package's docstring."""
+    path = _modules()[package]
+    docstring = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8")))
+    exempt = {
+        "newsletter.management",
+        "newsletter.management.commands",
+        "newsletter.templatetags",
+        "editorial.management",
+        "editorial.management.commands",
+        "editorial.templatetags",
+    }
+    assert package in exempt or docstring, f"{path.relative_to(ROOT)} has no docstring"
