@@ -12,7 +12,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from newsletter.importer import ParsedIssue, ParsedItem, ParsedSection, match_projects, parse_issue
+from newsletter.formats.document import ParsedIssue, ParsedItem, ParsedSection
+from newsletter.formats.parsing import parse_issue
+from newsletter.formats.projects import match_projects
 from newsletter.models import FurtherReading, Issue, Item, Project, Section
 from newsletter.rendering import issue_render, item_render
 
@@ -106,7 +108,7 @@ def issue_import(
     draft for the newsroom to review.
 
     Returns the issue and the number of items imported. Raises
-    `importer.ImportFormatError` (with the line) for a file it cannot read and
+    `ImportFormatError` (with the line) for a file it cannot read and
     `IssueExistsError` when the slug is taken and `replace` is false.
     """
     parsed: ParsedIssue = parse_issue(text)

@@ -3,12 +3,12 @@
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
-from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.views.decorators.http import require_safe
 from taggit.models import Tag
 
 from newsletter import search, selectors
+from newsletter.formats import exports
 from newsletter.models import Issue, Project, Section
 
 
@@ -50,11 +50,7 @@ def issue_detail(request, slug: str):
 def issue_markdown(request, slug: str):
     """The issue as Markdown, the form other tools and mirrors consume."""
     issue = get_object_or_404(Issue.objects.public(), slug=slug)
-    text = render_to_string(
-        "newsletter/issue.md",
-        {"issue": issue, "blocks": selectors.issue_sections(issue=issue)},
-        request=request,
-    )
+    text = exports.issue_markdown(issue=issue, blocks=selectors.issue_sections(issue=issue))
     return HttpResponse(text, content_type="text/markdown; charset=utf-8")
 
 

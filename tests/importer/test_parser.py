@@ -1,4 +1,4 @@
-"""Tests for the pure issue parser in ``newsletter.importer`` (no database needed)."""
+"""Tests for the pure issue parser in ``newsletter.formats`` (no database needed)."""
 
 from __future__ import annotations
 
@@ -7,16 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from newsletter.importer import (
-    ImportFormatError,
-    ParsedIssue,
-    ParsedLink,
-    decode_text,
-    detect_form,
-    match_projects,
-    parse_issue,
-    render_markdown,
-)
+from newsletter.formats.document import ImportFormatError, ParsedIssue, ParsedLink
+from newsletter.formats.parsing import detect_form, parse_issue
+from newsletter.formats.projects import match_projects
+from newsletter.formats.syntax import decode_text
+from newsletter.formats.writer import write_markdown
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 
@@ -564,7 +559,7 @@ def test_markdown_item_before_section_names_the_line() -> None:
 
 def test_sample_round_trips_through_markdown(sample: ParsedIssue) -> None:
     """Rendering the sample as Markdown and parsing it back gives the same issue."""
-    again = parse_issue(render_markdown(sample))
+    again = parse_issue(write_markdown(sample))
     assert without_lines(again) == without_lines(sample)
 
 
@@ -573,7 +568,7 @@ def test_extra_issues_round_trip_through_markdown(
 ) -> None:
     """The CRLF and BOM issues survive the Markdown round trip too."""
     for issue in (september, october):
-        assert without_lines(parse_issue(render_markdown(issue))) == without_lines(issue)
+        assert without_lines(parse_issue(write_markdown(issue))) == without_lines(issue)
 
 
 # ------------------------------------------------------------------ projects

@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from newsletter.exports import issue_export
+from newsletter.formats.exports import issue_export
 from tests.factories import (
     FurtherReadingFactory,
     IssueFactory,

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from newsletter.exports import EXPORT_FORMATS, IssueNotPublicError, issue_export
+from newsletter.formats.exports import EXPORT_FORMATS, IssueNotPublicError, issue_export
 from newsletter.models import Issue
 
 

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from newsletter.importer import ImportFormatError
+from newsletter.formats.document import ImportFormatError
 from newsletter.services import IssueExistsError, issue_import
 
 

@@ -1,5 +1,5 @@
-"""Exports of an issue for other channels: Markdown, a standalone HTML page,
-an HTML email (styles inlined, also pasteable into the WeChat editor), JSON.
+"""Exports of a stored issue for other channels: Markdown, a standalone HTML
+page, an HTML email (styles inlined, also pasteable into the WeChat editor), JSON.
 
 By default only public issues export, through the one visibility rule. With
 `preview`, an editor exports the approved items of an issue before it is out,
@@ -15,10 +15,14 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.translation import gettext
 
 from newsletter import selectors
 from newsletter.context_processors import publication
+from newsletter.formats.document import ParsedIssue, ParsedItem, ParsedLink, ParsedSection
+from newsletter.formats.writer import write_markdown
 from newsletter.models import Issue, Item
+from newsletter.templatetags.figures import figure_urls
 
 EXPORT_FORMATS = ("md", "html", "email", "json")
 
@@ -63,6 +67,49 @@ def export_sections(*, issue: Issue, preview: bool = False) -> list[selectors.Se
             f"Issue {issue.slug} is not published; use --preview to export its approved items."
         )
     return selectors.issue_approved_sections(issue=issue)
+
+
+def _parsed_item(item: Item, number: int) -> ParsedItem:
+    # Figures are pointed at their full-size files: the Markdown is read away from
+    # the site, by tools that know nothing of figure ids. Imported back, such an
+    # image is a plain image of the same file rather than the figure itself; every
+    # other field comes back as it was (tests/importer/test_markdown_round_trip.py).
+    return ParsedItem(
+        number=number,
+        title=item.title,
+        original_title=item.original_title,
+        source_url=item.source_url,
+        body=figure_urls(item.body, item),
+        remark=figure_urls(item.remark, item),
+        further_reading=[
+            ParsedLink(title=link.title, url=link.url) for link in item.further_reading.all()
+        ],
+    )
+
+
+def _parsed_section(block: selectors.SectionBlock) -> ParsedSection:
+    section = block.section
+    items = [_parsed_item(item, number) for number, item in enumerate(block.items, start=1)]
+    if section is None:
+        # The issue page's heading for items without a section; imported back,
+        # they land in a section of that name.
+        return ParsedSection(emoji="", name=gettext("Other"), items=items)
+    # A section's position is its 专题 numeral (专题六 is 6), so that importing
+    # the file where the section does not exist yet puts it in its place.
+    return ParsedSection(
+        emoji=section.emoji, name=section.name, items=items, number=section.position or None
+    )
+
+
+def issue_markdown(*, issue: Issue, blocks: list[selectors.SectionBlock]) -> str:
+    """Return `issue` with the items in `blocks` as Markdown (newsletter.formats.writer).
+
+    What /issues/<slug>.md serves and `export_issue --format md` writes; items
+    are numbered in reading order. Reads only what `blocks` fetched: no query.
+    """
+    with translation.override(settings.LANGUAGE_CODE):
+        sections = [_parsed_section(block) for block in blocks]
+    return write_markdown(ParsedIssue(title=issue.title, intro=issue.intro, sections=sections))
 
 
 def _json(issue: Issue, blocks) -> str:
@@ -119,9 +166,9 @@ def issue_export(*, issue: Issue, export_format: str, preview: bool = False) -> 
     with translation.override(settings.LANGUAGE_CODE):
         if export_format == "json":
             return _json(issue, blocks)
-        context = {"issue": issue, "blocks": blocks, **publication(request=None)}
         if export_format == "md":
-            return render_to_string("newsletter/issue.md", context)
+            return issue_markdown(issue=issue, blocks=blocks)
+        context = {"issue": issue, "blocks": blocks, **publication(request=None)}
         email = export_format == "email"
         context["stylesheet"] = _stylesheet("email.css" if email else "digest.css")
         context["email"] = email
