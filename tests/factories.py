@@ -186,7 +186,7 @@ class ContributorProfileFactory(factory.django.DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class, *, user, display_name, bio, links, is_public):
-        from editorial.accounts import ProfileData, contributor_profile_save
+        from editorial.accounts.profiles import ProfileData, contributor_profile_save
 
         data = ProfileData(
             display_name=display_name, bio=bio, links=tuple(links), is_public=is_public
