@@ -257,15 +257,15 @@ class Item(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    @property
-    def anchor(self) -> str:
-        """The fragment id of this item on its issue page."""
-        return f"item-{self.pk}"
-
     def get_absolute_url(self) -> str:
         if self.issue is None:
             return ""
         return f"{self.issue.get_absolute_url()}#{self.anchor}"
+
+    @property
+    def anchor(self) -> str:
+        """The fragment id of this item on its issue page."""
+        return f"item-{self.pk}"
 
     @property
     def author_credit(self) -> "Credit | None":

@@ -9,6 +9,7 @@ to prepare the email while the issue is scheduled.
 import json
 import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import css_inline
 from django.conf import settings
@@ -19,10 +20,10 @@ from django.utils.translation import gettext
 
 from newsletter import selectors
 from newsletter.context_processors import publication
+from newsletter.figure_syntax import figure_sources_replace
 from newsletter.formats.document import ParsedIssue, ParsedItem, ParsedLink, ParsedSection
 from newsletter.formats.writer import write_markdown
 from newsletter.models import Issue, Item
-from newsletter.templatetags.figures import figure_urls
 
 EXPORT_FORMATS = ("md", "html", "email", "json")
 
@@ -60,13 +61,33 @@ def export_sections(*, issue: Issue, preview: bool = False) -> list[selectors.Se
 
     Raises IssueNotPublicError for an issue that is not public, unless `preview`.
     """
-    if Issue.objects.public().filter(pk=issue.pk).exists():
+    if issue.is_public():
         return selectors.issue_sections(issue=issue)
     if not preview:
         raise IssueNotPublicError(
             f"Issue {issue.slug} is not published; use --preview to export its approved items."
         )
     return selectors.issue_approved_sections(issue=issue)
+
+
+def _figure_file_urls(markdown: str, item: Item) -> str:
+    """Point `![alt](figure:ID)` in `markdown` at the figure's full-size file.
+
+    For the Markdown export, read by tools that know nothing of figure ids;
+    uses the item's prefetched placements and leaves unknown ids alone.
+    """
+    urls = {
+        placement.figure_id: placement.figure.image.url for placement in item.item_figures.all()
+    }
+
+    def absolute_url(figure_id: int) -> str | None:
+        url = urls.get(figure_id)
+        if url is None:
+            return None
+        # Files on our own server get the site's address; a bucket URL is already absolute.
+        return url if urlsplit(url).scheme else settings.SITE_URL + url
+
+    return figure_sources_replace(markdown or "", absolute_url)
 
 
 def _parsed_item(item: Item, number: int) -> ParsedItem:
@@ -79,8 +100,8 @@ def _parsed_item(item: Item, number: int) -> ParsedItem:
         title=item.title,
         original_title=item.original_title,
         source_url=item.source_url,
-        body=figure_urls(item.body, item),
-        remark=figure_urls(item.remark, item),
+        body=_figure_file_urls(item.body, item),
+        remark=_figure_file_urls(item.remark, item),
         further_reading=[
             ParsedLink(title=link.title, url=link.url) for link in item.further_reading.all()
         ],

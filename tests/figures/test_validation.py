@@ -1,7 +1,6 @@
 """newsletter.images.image_validate: the one gate every upload passes."""
 
 import io
-import time
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -25,13 +24,11 @@ from tests.figures import samples
         ("PSD renamed .jpg", "unsupported_format"),
     ],
 )
-def test_every_bad_upload_is_refused_quickly_with_a_bilingual_message(kind, code):
-    """Each bad kind is refused within a second, with a Chinese and English reason."""
+def test_every_bad_upload_is_refused_with_a_bilingual_message(kind, code):
+    """Each bad kind is refused with its own code and a Chinese and English reason."""
     name, content = samples.bad_uploads(max_upload_bytes())[kind]
-    started = time.monotonic()
     with pytest.raises(ValidationError) as caught:
         image_validate(upload=samples.upload(name, content))
-    assert time.monotonic() - started < 1
     assert caught.value.code == code
     message = caught.value.messages[0]
     assert " / " in message and any("\u4e00" <= ch <= "\u9fff" for ch in message)
@@ -63,8 +60,13 @@ def test_the_frames_of_an_animation_count_together_against_the_pixel_limit(setti
     assert "4" in caught.value.messages[0]
 
 
-def test_a_header_just_over_the_default_limit_is_refused_without_decoding():
-    """7000×7000 (49 MP) is under Pillow's own limit but over ours."""
+def test_a_header_just_over_the_default_limit_is_refused_without_decoding(monkeypatch):
+    """7000×7000 (49 MP) is under Pillow's own limit but over ours: no pixel is decoded."""
+
+    def no_decoding(image):
+        raise AssertionError("the pixels were decoded")
+
+    monkeypatch.setattr(Image.Image, "load", no_decoding)
     with pytest.raises(ValidationError) as caught:
         image_validate(upload=samples.upload("a.png", samples.decompression_bomb_png(7000, 7000)))
     assert caught.value.code == "too_many_pixels"
