@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from itertools import groupby
 
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from taggit.models import Tag
 
 from newsletter.models import ITEM_ISSUE_ORDER, Issue, Item, Project, Section
 from newsletter.reading import plain_text, reading_minutes
@@ -110,6 +111,25 @@ def project_catalogue() -> QuerySet[Project]:
     return Project.objects.annotate(
         public_item_count=Count("items", filter=Q(items__in=Item.objects.public()), distinct=True)
     ).order_by("-public_item_count", "name")
+
+
+def section_catalogue() -> QuerySet[Section]:
+    """Return every section in its default order, annotated with `public_item_count`."""
+    return Section.objects.annotate(
+        public_item_count=Count("items", filter=Q(items__in=Item.objects.public()), distinct=True)
+    ).order_by("position", "name")
+
+
+def tag_catalogue() -> QuerySet[Tag]:
+    """Return the tags of public items, most used first, annotated with `public_item_count`.
+
+    A tag carried only by unpublished items is not in it at all.
+    """
+    return (
+        Tag.objects.filter(item__in=Item.objects.public())
+        .annotate(public_item_count=Count("item", distinct=True))
+        .order_by("-public_item_count", "name")
+    )
 
 
 def items_for_project(*, project: Project) -> QuerySet[Item]:
