@@ -25,7 +25,7 @@ def plain_text(html: str | None, length: int | None = None) -> str:
     # Entities are decoded: the result is text, which templates escape again.
     text = " ".join(html_entities.unescape(strip_tags(html or "")).split())
     if length is not None:
-        text = Truncator(text).chars(length)
+        text = Truncator(text).chars(length, truncate="…")
     return text
 
 

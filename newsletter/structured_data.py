@@ -47,7 +47,7 @@ def item_article(item: Item, *, issue: Issue) -> dict:
         "@type": "NewsArticle",
         "@id": absolute_url(item.get_absolute_url()),
         "url": absolute_url(item.get_absolute_url()),
-        "headline": Truncator(item.title).chars(HEADLINE_LENGTH),
+        "headline": Truncator(item.title).chars(HEADLINE_LENGTH, truncate="…"),
         "description": plain_text(item.body_html, DESCRIPTION_LENGTH),
         "datePublished": issue.publish_at.isoformat(),
         "dateModified": max(item.updated_at, issue.publish_at).isoformat(),

@@ -10,7 +10,7 @@ import json
 
 import pytest
 
-from tests.newsletter.api.conftest import SECRET
+from tests.newsletter.conftest import SECRET
 
 pytestmark = pytest.mark.django_db
 

@@ -1,3 +1,6 @@
+"""Content shared by the publication's tests: a published archive, and unpublished content planted
+beside it for the leak tests."""
+
 from datetime import timedelta
 
 import pytest
