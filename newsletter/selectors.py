@@ -156,18 +156,24 @@ class IssueNeighbours:
 
 
 def issue_neighbours(*, issue: Issue) -> IssueNeighbours:
-    """Return the public issues published just before and just after `issue` (two queries).
+    """Return the public issues published just before and just after `issue` (one query).
 
     Issues published at the same moment are put in slug order, so every issue
     has one previous and one next and following the links visits each once.
     """
-    public = Issue.objects.public().only("slug", "title", "publish_at")
+    public = Issue.objects.public()
     older = Q(publish_at__lt=issue.publish_at) | Q(publish_at=issue.publish_at, slug__lt=issue.slug)
     newer = Q(publish_at__gt=issue.publish_at) | Q(publish_at=issue.publish_at, slug__gt=issue.slug)
-    return IssueNeighbours(
-        previous=public.filter(older).order_by("-publish_at", "-slug").first(),
-        next=public.filter(newer).order_by("publish_at", "slug").first(),
-    )
+    previous_pk = public.filter(older).order_by("-publish_at", "-slug").values("pk")[:1]
+    next_pk = public.filter(newer).order_by("publish_at", "slug").values("pk")[:1]
+    neighbours = IssueNeighbours()
+    found = public.filter(Q(pk=Subquery(previous_pk)) | Q(pk=Subquery(next_pk)))
+    for neighbour in found.only("slug", "title", "publish_at"):
+        if (neighbour.publish_at, neighbour.slug) < (issue.publish_at, issue.slug):
+            neighbours.previous = neighbour
+        else:
+            neighbours.next = neighbour
+    return neighbours
 
 
 @dataclass
@@ -187,7 +193,7 @@ SHARE_LEDE_LENGTH = 160
 def issue_guide(*, issue: Issue, blocks: list[SectionBlock]) -> IssueGuide:
     """Return the neighbours, item count, reading time and lede of `issue`.
 
-    Reads the items `issue_sections` fetched; only the neighbours cost queries (two).
+    Reads the items `issue_sections` fetched; only the neighbours cost a query.
     """
     items = [item for block in blocks for item in block.items]
     first_remark = next((item.remark_html for item in items if item.remark_html), "")

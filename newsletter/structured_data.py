@@ -48,7 +48,6 @@ def item_article(item: Item, *, issue: Issue) -> dict:
         "@id": absolute_url(item.get_absolute_url()),
         "url": absolute_url(item.get_absolute_url()),
         "headline": Truncator(item.title).chars(HEADLINE_LENGTH, truncate="…"),
-        "description": plain_text(item.body_html, DESCRIPTION_LENGTH),
         "datePublished": issue.publish_at.isoformat(),
         "dateModified": max(item.updated_at, issue.publish_at).isoformat(),
         "inLanguage": LANGUAGE,

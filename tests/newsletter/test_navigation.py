@@ -140,7 +140,7 @@ def test_plain_text_strips_tags_decodes_entities_and_cuts():
 
 
 def test_the_issue_page_budget_holds_with_neighbours(client, django_assert_max_num_queries):
-    """Previous and next cost two queries; the page stays within its budget of eight."""
+    """Previous and next cost one query; the page stays within its budget of eight."""
     _issue("2025-09", 60)
     current = _issue("2025-10", 30)
     _issue("2025-11", 1)
