@@ -176,6 +176,9 @@ STORAGES = {
 # In development whitenoise serves straight from the source folders.
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
+# The feeds' browser view (static/feeds/feed.xsl): browsers apply an XSLT only
+# when it comes with an XML type, and whitenoise knows no type for .xsl.
+WHITENOISE_MIMETYPES = {".xsl": "text/xsl"}
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Digest <digest@localhost>")

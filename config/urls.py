@@ -46,6 +46,7 @@ urlpatterns = [
         name="markdownx_markdownify",
     ),
     path("", include("editorial.urls")),
+    path("api/v1/", include("newsletter.api.urls")),
     path(
         "sitemap.xml",
         sitemap,

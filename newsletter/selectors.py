@@ -7,9 +7,11 @@ unpublished thing.
 from dataclasses import dataclass, field
 from itertools import groupby
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from taggit.models import Tag
 
-from newsletter.models import Issue, Item, Project, Section
+from newsletter.models import ITEM_ISSUE_ORDER, Issue, Item, Project, Section
+from newsletter.reading import plain_text, reading_minutes
 
 
 @dataclass
@@ -84,11 +86,22 @@ def issue_preview_sections(*, issue: Issue) -> list[SectionBlock]:
 
 
 def issue_archive() -> QuerySet[Issue]:
-    """Return public issues, newest first, each annotated with `public_item_count`."""
+    """Return public issues, newest first, annotated with `public_item_count` and
+    `first_remark_html` (the first public remark in reading order, or None)."""
     public_items = Q(items__in=Item.objects.public())
+    first_remark = (
+        Item.objects.public()
+        .filter(issue=OuterRef("pk"))
+        .exclude(remark_html="")
+        .in_issue_order()
+        .values("remark_html")[:1]
+    )
     return (
         Issue.objects.public()
-        .annotate(public_item_count=Count("items", filter=public_items, distinct=True))
+        .annotate(
+            public_item_count=Count("items", filter=public_items, distinct=True),
+            first_remark_html=Subquery(first_remark),
+        )
         .order_by("-publish_at")
     )
 
@@ -98,6 +111,25 @@ def project_catalogue() -> QuerySet[Project]:
     return Project.objects.annotate(
         public_item_count=Count("items", filter=Q(items__in=Item.objects.public()), distinct=True)
     ).order_by("-public_item_count", "name")
+
+
+def section_catalogue() -> QuerySet[Section]:
+    """Return every section in its default order, annotated with `public_item_count`."""
+    return Section.objects.annotate(
+        public_item_count=Count("items", filter=Q(items__in=Item.objects.public()), distinct=True)
+    ).order_by("position", "name")
+
+
+def tag_catalogue() -> QuerySet[Tag]:
+    """Return the tags of public items, most used first, annotated with `public_item_count`.
+
+    A tag carried only by unpublished items is not in it at all.
+    """
+    return (
+        Tag.objects.filter(item__in=Item.objects.public())
+        .annotate(public_item_count=Count("item", distinct=True))
+        .order_by("-public_item_count", "name")
+    )
 
 
 def items_for_project(*, project: Project) -> QuerySet[Item]:
@@ -113,3 +145,151 @@ def items_for_section(*, section: Section) -> QuerySet[Item]:
 def items_for_tag(*, slug: str) -> QuerySet[Item]:
     """Return the public items tagged `slug`, newest first."""
     return Item.objects.public().filter(tags__slug=slug).for_listing().in_reading_order()
+
+
+@dataclass
+class IssueNeighbours:
+    """The public issues either side of one: `previous` is older, `next` newer."""
+
+    previous: Issue | None = None
+    next: Issue | None = None
+
+
+def issue_neighbours(*, issue: Issue) -> IssueNeighbours:
+    """Return the public issues published just before and just after `issue` (one query).
+
+    Issues published at the same moment are put in slug order, so every issue
+    has one previous and one next and following the links visits each once.
+    """
+    public = Issue.objects.public()
+    older = Q(publish_at__lt=issue.publish_at) | Q(publish_at=issue.publish_at, slug__lt=issue.slug)
+    newer = Q(publish_at__gt=issue.publish_at) | Q(publish_at=issue.publish_at, slug__gt=issue.slug)
+    previous_pk = public.filter(older).order_by("-publish_at", "-slug").values("pk")[:1]
+    next_pk = public.filter(newer).order_by("publish_at", "slug").values("pk")[:1]
+    neighbours = IssueNeighbours()
+    found = public.filter(Q(pk=Subquery(previous_pk)) | Q(pk=Subquery(next_pk)))
+    for neighbour in found.only("slug", "title", "publish_at"):
+        if (neighbour.publish_at, neighbour.slug) < (issue.publish_at, issue.slug):
+            neighbours.previous = neighbour
+        else:
+            neighbours.next = neighbour
+    return neighbours
+
+
+@dataclass
+class IssueGuide:
+    """What helps a reader find their way around an issue page."""
+
+    previous: Issue | None
+    next: Issue | None
+    item_count: int
+    reading_minutes: int
+    lede: str
+
+
+SHARE_LEDE_LENGTH = 160
+
+
+def issue_guide(*, issue: Issue, blocks: list[SectionBlock]) -> IssueGuide:
+    """Return the neighbours, item count, reading time and lede of `issue`.
+
+    Reads the items `issue_sections` fetched; only the neighbours cost a query.
+    """
+    items = [item for block in blocks for item in block.items]
+    first_remark = next((item.remark_html for item in items if item.remark_html), "")
+    neighbours = issue_neighbours(issue=issue)
+    return IssueGuide(
+        previous=neighbours.previous,
+        next=neighbours.next,
+        item_count=len(items),
+        reading_minutes=reading_minutes(
+            issue.intro_html, *(item.body_html + item.remark_html for item in items)
+        ),
+        lede=plain_text(issue.intro_html or first_remark, SHARE_LEDE_LENGTH),
+    )
+
+
+@dataclass
+class ArchiveEntry:
+    """One issue as the archive lists it."""
+
+    issue: Issue
+    lede: str
+    item_count: int
+    projects: list[Project] = field(default_factory=list)
+
+
+ARCHIVE_LEDE_LENGTH = 120
+ARCHIVE_PROJECTS = 3
+
+
+def issue_archive_entries(*, issues) -> list[ArchiveEntry]:
+    """Return an ArchiveEntry per issue of `issues` (from `issue_archive()`), in order.
+
+    The lede is the issue's introduction, or its first public remark when it
+    has none, as plain text cut to ARCHIVE_LEDE_LENGTH characters. The projects
+    are the ARCHIVE_PROJECTS that most public items of the issue cover. One
+    query for all the projects, whatever the number of issues.
+    """
+    issues = list(issues)
+    top_projects = _top_projects(issue_ids=[issue.pk for issue in issues])
+    return [
+        ArchiveEntry(
+            issue=issue,
+            lede=plain_text(issue.intro_html or issue.first_remark_html, ARCHIVE_LEDE_LENGTH),
+            item_count=issue.public_item_count,
+            projects=top_projects.get(issue.pk, []),
+        )
+        for issue in issues
+    ]
+
+
+def _top_projects(*, issue_ids: list[int]) -> dict[int, list[Project]]:
+    """Return, per issue id, the projects most of its public items cover, most first."""
+    if not issue_ids:
+        return {}
+    public_items = Item.objects.public().filter(issue__in=issue_ids)
+    rows = (
+        Project.objects.filter(items__in=public_items)
+        .annotate(issue_id=F("items__issue_id"), covered=Count("items"))
+        .order_by("issue_id", "-covered", "name")
+    )
+    projects: dict[int, list[Project]] = {}
+    for project in rows:
+        chosen = projects.setdefault(project.issue_id, [])
+        if len(chosen) < ARCHIVE_PROJECTS:
+            chosen.append(project)
+    return projects
+
+
+@dataclass
+class IssueWithSections:
+    """A public issue with its public items by section, as one feed entry carries it."""
+
+    issue: Issue
+    blocks: list[SectionBlock]
+
+
+def issues_latest_with_sections(*, limit: int) -> list[IssueWithSections]:
+    """Return the `limit` newest public issues, each with its items by section.
+
+    A fixed number of queries whatever `limit` is: the items of every issue
+    are read at once.
+    """
+    issues = list(Issue.objects.public().order_by("-publish_at", "-slug")[:limit])
+    items = Item.objects.public().filter(issue__in=issues).for_listing()
+    by_issue: dict[int, list[Item]] = {}
+    for item in items.order_by("issue_id", *ITEM_ISSUE_ORDER):
+        by_issue.setdefault(item.issue_id, []).append(item)
+    return [
+        IssueWithSections(
+            issue=issue,
+            blocks=[
+                SectionBlock(section=section, items=list(group))
+                for section, group in groupby(
+                    by_issue.get(issue.pk, []), key=lambda item: item.section
+                )
+            ],
+        )
+        for issue in issues
+    ]

@@ -16,6 +16,10 @@ urlpatterns = [
     path("tags/<str:slug>/", views.tag_detail, name="tag_detail"),
     path("search/", views.search_page, name="search"),
     path("favicon.ico", views.favicon, name="favicon"),
-    path("feed/", feeds.LatestItemsAtomFeed(), name="feed_atom"),
-    path("feed.rss", feeds.LatestItemsRssFeed(), name="feed_rss"),
+    path("feed/", feeds.IssuesFeed(), name="feed_atom"),
+    path("feed.rss", feeds.IssuesRssFeed(), name="feed_rss"),
+    path("feed/items/", feeds.ItemsFeed(), name="feed_items"),
+    path("feed/projects/<slug:slug>/", feeds.ProjectItemsFeed(), name="feed_project"),
+    path("feed/sections/<slug:slug>/", feeds.SectionItemsFeed(), name="feed_section"),
+    path("feed/tags/<str:slug>/", feeds.TagItemsFeed(), name="feed_tag"),
 ]

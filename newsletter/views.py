@@ -21,6 +21,7 @@ def _issue_page(request, issue: Issue, *, is_front_page: bool = False):
             "issue": issue,
             "blocks": blocks,
             "credits": selectors.issue_credits(blocks=blocks),
+            "guide": selectors.issue_guide(issue=issue, blocks=blocks),
             "is_front_page": is_front_page,
         },
     )
@@ -37,7 +38,8 @@ def home(request):
 
 @require_safe
 def issue_archive(request):
-    return render(request, "newsletter/issue_archive.html", {"issues": selectors.issue_archive()})
+    entries = selectors.issue_archive_entries(issues=selectors.issue_archive())
+    return render(request, "newsletter/issue_archive.html", {"entries": entries})
 
 
 @require_safe

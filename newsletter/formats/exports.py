@@ -7,7 +7,6 @@ to prepare the email while the issue is scheduled.
 """
 
 import json
-import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -19,6 +18,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from newsletter import selectors
+from newsletter.absolute import absolute_links
 from newsletter.context_processors import publication
 from newsletter.figure_syntax import figure_sources_replace
 from newsletter.formats.document import ParsedIssue, ParsedItem, ParsedLink, ParsedSection
@@ -27,28 +27,9 @@ from newsletter.models import Issue, Item
 
 EXPORT_FORMATS = ("md", "html", "email", "json")
 
-# href/src/srcset values that start at the site root ("/media/…", "/issues/…").
-_ROOT_RELATIVE = re.compile(r'(?P<attr>\b(?:href|src)=")/(?!/)')
-_SRCSET = re.compile(r'\bsrcset="(?P<value>[^"]*)"')
-
 
 class IssueNotPublicError(Exception):
     """Raised when exporting an issue readers cannot see yet, without `preview`."""
-
-
-def _absolute(html: str) -> str:
-    """Return `html` with root-relative links and images made absolute (SITE_URL)."""
-    html = _ROOT_RELATIVE.sub(lambda m: f"{m['attr']}{settings.SITE_URL}/", html)
-
-    def srcset(match: re.Match) -> str:
-        candidates = [part.strip() for part in match["value"].split(",")]
-        absolute = [
-            f"{settings.SITE_URL}{c}" if c.startswith("/") and not c.startswith("//") else c
-            for c in candidates
-        ]
-        return f'srcset="{", ".join(absolute)}"'
-
-    return _SRCSET.sub(srcset, html)
 
 
 def _stylesheet(name: str) -> str:
@@ -142,7 +123,7 @@ def _json(issue: Issue, blocks) -> str:
             "source_url": item.source_url,
             "url": settings.SITE_URL + item.get_absolute_url(),
             "body": item.body,
-            "body_html": _absolute(item.body_html),
+            "body_html": absolute_links(item.body_html),
             "remark": item.remark,
             "further_reading": [
                 {"title": link.title, "url": link.url} for link in item.further_reading.all()
@@ -193,5 +174,5 @@ def issue_export(*, issue: Issue, export_format: str, preview: bool = False) -> 
         email = export_format == "email"
         context["stylesheet"] = _stylesheet("email.css" if email else "digest.css")
         context["email"] = email
-        html = _absolute(render_to_string("newsletter/export/issue.html", context))
+        html = absolute_links(render_to_string("newsletter/export/issue.html", context))
         return css_inline.inline(html) if email else html

@@ -110,7 +110,7 @@ def test_archive_groups_issues_by_year_and_counts_only_public_items(client):
     ItemFactory(issue=issue)
     response = client.get("/issues/")
     assert response.status_code == 200
-    assert response.context["issues"][0].public_item_count == 1
+    assert response.context["entries"][0].item_count == 1
     assert f'<h2 id="year-{issue.publish_at.year}">' in response.content.decode()
 
 
