@@ -4,16 +4,21 @@ and the public contributor page.
 Each selector runs a fixed number of queries, whatever the number of items.
 """
 
+import html
+import re
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.html import strip_tags
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from editorial import review, workflow
 from editorial.models import AuditEntry, ContributorProfile, ReviewAssignment, ReviewComment
 from editorial.permissions.roles import Role
-from editorial.permissions.rules import can, user_roles, users_with_role
+from editorial.permissions.rules import can, issue_is_released, user_roles, users_with_role
 from editorial.release.checklist import Problem, issue_checklist
 from newsletter.models import Issue, Item
 
@@ -37,6 +42,63 @@ class ItemReviewPanel:
     can_comment: bool
     can_assign: bool
     audit_entries: list[AuditEntry]
+    # Buttons left out because they cannot work now: (label, reason) pairs.
+    held_back: list[tuple[str, str]] = field(default_factory=list)
+    # Whether the user is here to review (may approve or ask for changes).
+    is_reviewing: bool = False
+
+
+# Whitespace runs collapse to one space when a quote is compared with the
+# text: a passage selected across paragraphs carries line breaks of its own.
+_WHITESPACE = re.compile(r"\s+")
+
+
+def _flat(text: str) -> str:
+    return _WHITESPACE.sub(" ", text).strip()
+
+
+def _quote_is_current(quote: str, item: Item) -> bool:
+    """Whether `quote` still appears in the item: in its Markdown or as readers read it.
+
+    Reviewers select passages in the rendered view, where `**WASM**` reads
+    "WASM", so the quote is looked for in the rendered text as well.
+    """
+    if not quote:
+        return True
+    wanted = _flat(quote)
+    sources = (item.body, item.remark, strip_tags(item.body_html), strip_tags(item.remark_html))
+    return any(wanted in _flat(html.unescape(source)) for source in sources if source)
+
+
+def _transitions_that_can_work(
+    *, item: Item, transitions: list, open_count: int
+) -> tuple[list, list[tuple[str, str]]]:
+    """Split the transitions the user may run into those that can work now and the rest.
+
+    The services refuse the rest anyway (approval with open threads, taking
+    an item of a released issue back to draft); the page shows why instead of
+    a button that can only fail.
+    """
+    usable, held_back = [], []
+    for transition in transitions:
+        reason = ""
+        if transition.name == "approve" and open_count:
+            reason = ngettext(
+                "还有 %(count)d 条未解决的审校意见。",
+                "还有 %(count)d 条未解决的审校意见。",
+                open_count,
+            ) % {"count": open_count}
+        elif (
+            transition.name == "return_to_draft"
+            and item.state == Item.State.APPROVED
+            and issue_is_released(item.issue)
+        ):
+            reason = _("它所在的一期已排期或发布,请先撤回这一期。")
+        if reason:
+            held_back.append((str(transition.label), reason))
+        else:
+            usable.append(transition)
+    return usable, held_back
 
 
 def item_review_panel(*, item: Item, user) -> ItemReviewPanel:
@@ -61,15 +123,22 @@ def item_review_panel(*, item: Item, user) -> ItemReviewPanel:
     for thread in threads:
         thread.item = item
         thread.can_resolve = can(user, "comment.resolve", thread)
-        thread.quote_is_current = not thread.quote or thread.quote in item.body
+        thread.quote_is_current = _quote_is_current(thread.quote, item)
     assignment = (
         ReviewAssignment.objects.filter(item=item).select_related("reviewer", "assigned_by").first()
     )
+    open_count = sum(1 for thread in threads if not thread.is_resolved)
+    allowed = workflow.item_transitions_for(item=item, user=user)
+    transitions, held_back = _transitions_that_can_work(
+        item=item, transitions=allowed, open_count=open_count
+    )
     return ItemReviewPanel(
         item=item,
-        transitions=workflow.item_transitions_for(item=item, user=user),
+        transitions=transitions,
+        held_back=held_back,
+        is_reviewing=any(t.name in {"approve", "request_changes"} for t in allowed),
         threads=threads,
-        open_count=sum(1 for thread in threads if not thread.is_resolved),
+        open_count=open_count,
         assignment=assignment,
         can_comment=can(user, "comment.add", item),
         can_assign=can(user, "item.assign_review", item),

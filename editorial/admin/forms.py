@@ -6,6 +6,7 @@ released issue need an editor's correction note.
 from django import forms
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from markdownx.widgets import AdminMarkdownxWidget
 
 from editorial.revisions.conflicts import item_current_version
@@ -72,6 +73,13 @@ class ItemAdminForm(forms.ModelForm):
         widgets = {
             "body": AdminMarkdownxWidget,
             "remark": AdminMarkdownxWidget(attrs={"rows": 4}),
+        }
+        help_texts = {
+            "body": _lazy(
+                "Markdown. A figure goes on a line of its own: ![alt text](figure:12), "
+                "with the number from the Figures rows below; drop or paste an image "
+                "here to upload it, describe it and insert it."
+            ),
         }
 
     def __init__(self, *args, **kwargs):

@@ -10,7 +10,11 @@ from editorial.release.assembly import Placement
 class ScheduleForm(forms.Form):
     publish_at = forms.DateTimeField(
         label=_("Publish at"),
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        widget=forms.DateTimeInput(
+            # The desk prints the site's time zone beside the field, under this id.
+            attrs={"type": "datetime-local", "aria-describedby": "schedule-time-zone"},
+            format="%Y-%m-%dT%H:%M",
+        ),
         help_text=_("The issue appears on the site by itself at this time."),
     )
 
