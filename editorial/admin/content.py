@@ -110,6 +110,7 @@ class ItemAdmin(ItemRevisionsMixin, RolePermissionsMixin, admin.ModelAdmin):
     class Media:
         js = ["editorial/js/item-page.js"]
         css = {"all": ["editorial/css/item-page.css"]}
+
     fieldsets = [
         (None, {"fields": ["title", "original_title", "source_url", "body", "remark"]}),
         (_("Placement"), {"fields": ["issue", "section", "position"]}),

@@ -402,7 +402,13 @@ class FigureInline(admin.TabularInline):
         "embedded",
         "markdown_code",
     ]
-    readonly_fields = ["thumbnail", "embedded", "markdown_code", "figure_alt_text", "figure_caption"]
+    readonly_fields = [
+        "thumbnail",
+        "embedded",
+        "markdown_code",
+        "figure_alt_text",
+        "figure_caption",
+    ]
     autocomplete_fields = ["figure"]
     ordering = ["position", "pk"]
     verbose_name = _("figure")

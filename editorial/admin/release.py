@@ -59,6 +59,7 @@ class IssueAdmin(RolePermissionsMixin, admin.ModelAdmin):
     class Media:
         # Images dropped into the introduction are described before insertion.
         js = ["editorial/js/figure-upload.js"]
+
     fieldsets = [
         (None, {"fields": ["slug", "title", "period", "intro", "cover"]}),
         (_("Release"), {"fields": ["status", "publish_at", "published_at"]}),
