@@ -7,9 +7,10 @@ Each selector runs a fixed number of queries, whatever the number of items.
 import html
 import re
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
@@ -157,6 +158,15 @@ class IssueProgress:
     problems: list[Problem]
 
 
+@dataclass(frozen=True)
+class DueDate:
+    """A date someone in the newsroom works towards: a review due, an issue going out."""
+
+    date: date
+    item: Item
+    kind: str  # "review": I review it by then; "issue": my item's issue goes out then
+
+
 @dataclass
 class Dashboard:
     """The admin home of one person."""
@@ -164,10 +174,15 @@ class Dashboard:
     my_drafts: list[Item] = field(default_factory=list)
     awaiting_my_review: list[Item] = field(default_factory=list)
     changes_requested: list[Item] = field(default_factory=list)
+    in_review: list[Item] = field(default_factory=list)
+    pool: list[Item] = field(default_factory=list)
+    pool_count: int = 0
+    my_due_dates: list[DueDate] = field(default_factory=list)
     next_issue: IssueProgress | None = None
     calendar: list[Issue] = field(default_factory=list)
     is_newsroom: bool = False
     is_reviewer: bool = False
+    is_editor: bool = False
 
 
 def next_issue() -> Issue | None:
@@ -208,6 +223,49 @@ def editorial_calendar(*, today=None) -> list[Issue]:
     )
 
 
+def items_in_review() -> list[Item]:
+    """Return the items waiting for a review, longest-waiting first.
+
+    Each carries `in_review_since` (when it last entered review, from the
+    audit log; its last change when the log has no such row) and its
+    assignment with the reviewer. One query.
+    """
+    entered = (
+        AuditEntry.objects.filter(item=OuterRef("pk"), to_state=Item.State.IN_REVIEW)
+        .order_by("-created_at")
+        .values("created_at")[:1]
+    )
+    return list(
+        Item.objects.filter(state=Item.State.IN_REVIEW)
+        .annotate(in_review_since=Coalesce(Subquery(entered), F("updated_at")))
+        .select_related("author", "review_assignment__reviewer")
+        .order_by("in_review_since", "pk")[:DASHBOARD_LIST_LIMIT]
+    )
+
+
+def due_dates_of(*, user, upcoming: Issue | None) -> list[DueDate]:
+    """Return the dates `user` works towards, soonest first; two queries.
+
+    Reviews assigned to them with a due date, and their own items not yet
+    approved in the next issue, due when that issue goes out.
+    """
+    dates = [
+        DueDate(assignment.due_date, assignment.item, "review")
+        for assignment in ReviewAssignment.objects.filter(
+            reviewer=user, due_date__isnull=False, item__state=Item.State.IN_REVIEW
+        ).select_related("item")[:DASHBOARD_LIST_LIMIT]
+    ]
+    if upcoming is not None and upcoming.publish_at is not None:
+        goes_out = timezone.localdate(upcoming.publish_at)
+        dates += [
+            DueDate(goes_out, item, "issue")
+            for item in upcoming.items.filter(author=user)
+            .exclude(state=Item.State.APPROVED)
+            .order_by("position", "pk")[:DASHBOARD_LIST_LIMIT]
+        ]
+    return sorted(dates, key=lambda due: (due.date, due.item.pk))
+
+
 def dashboard_for(*, user) -> Dashboard:
     """Return the dashboard of `user`: their work, their reviews, the next issue."""
     roles = user_roles(user)
@@ -224,7 +282,21 @@ def dashboard_for(*, user) -> Dashboard:
         )[:DASHBOARD_LIST_LIMIT]
     )
     dashboard.is_reviewer = bool(roles & {Role.REVIEWER, Role.EDITOR})
+    dashboard.is_editor = Role.EDITOR in roles
+    upcoming = next_issue()
+    if upcoming is not None:
+        dashboard.next_issue = issue_progress(issue=upcoming)
+    dashboard.my_due_dates = due_dates_of(user=user, upcoming=upcoming)
+    if dashboard.is_editor:
+        pool = Item.objects.filter(issue__isnull=True, state=Item.State.APPROVED)
+        dashboard.pool = list(
+            pool.select_related("author", "section").order_by("-updated_at")[:DASHBOARD_LIST_LIMIT]
+        )
+        dashboard.pool_count = (
+            len(dashboard.pool) if len(dashboard.pool) < DASHBOARD_LIST_LIMIT else pool.count()
+        )
     if dashboard.is_reviewer:
+        dashboard.in_review = items_in_review()
         unassigned = Q(review_assignment__isnull=True) | Q(review_assignment__reviewer__isnull=True)
         dashboard.awaiting_my_review = list(
             Item.objects.filter(state=Item.State.IN_REVIEW)
@@ -235,9 +307,6 @@ def dashboard_for(*, user) -> Dashboard:
                 :DASHBOARD_LIST_LIMIT
             ]
         )
-        upcoming = next_issue()
-        if upcoming is not None:
-            dashboard.next_issue = issue_progress(issue=upcoming)
     dashboard.calendar = editorial_calendar()
     return dashboard
 

@@ -6,6 +6,7 @@ Declarations, plus the item page's workflow and review buttons (mounted in
 
 from functools import partial
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.db.models import Count
@@ -15,7 +16,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from editorial import review, selectors, views, workflow
-from editorial.admin.figures import FigureInline
+from editorial.admin.figures import FigureInline, FigureTableInline
 from editorial.admin.forms import ItemWorkflowForm
 from editorial.admin.mixins import ItemPartInlineMixin, RolePermissionsMixin
 from editorial.admin.revisions import ItemRevisionsMixin
@@ -67,8 +68,22 @@ class SectionAdmin(RolePermissionsMixin, admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
+class FurtherReadingForm(forms.ModelForm):
+    """A further-reading row; a table cell has no label, so each field names itself."""
+
+    class Meta:
+        model = FurtherReading
+        fields = ["position", "title", "url"]
+        widgets = {
+            "position": forms.NumberInput(attrs={"aria-label": _("拓展阅读的序号")}),
+            "title": forms.TextInput(attrs={"aria-label": _("拓展阅读的标题")}),
+            "url": forms.URLInput(attrs={"aria-label": _("拓展阅读的链接")}),
+        }
+
+
 class FurtherReadingInline(ItemPartInlineMixin, admin.TabularInline):
     model = FurtherReading
+    form = FurtherReadingForm
     extra = 1
     fields = ["position", "title", "url"]
 
@@ -117,6 +132,11 @@ class ItemAdmin(ItemRevisionsMixin, RolePermissionsMixin, admin.ModelAdmin):
         (_("Classification"), {"fields": ["projects", "tags"]}),
         (_("Editorial"), {"fields": ["author", "state", "reviewer"]}),
     ]
+
+    def get_inlines(self, request, obj):
+        if obj is None or self.has_change_permission(request, obj):
+            return self.inlines
+        return [FurtherReadingInline, FigureTableInline]
 
     def get_queryset(self, request):
         queryset = items_visible_to(request.user, super().get_queryset(request))

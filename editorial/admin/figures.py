@@ -373,42 +373,24 @@ class ItemFigureFormSet(BaseInlineFormSet):
                 )
 
 
-class FigureInline(admin.TabularInline):
-    """The figures of an item, in order; new ones can be uploaded right here."""
+class FigureInline(admin.StackedInline):
+    """The figures of an item, in order; new ones can be uploaded right here.
+
+    Stacked, one block per figure, so that the rows fit beside the admin's
+    sidebar on a 1280 px screen; who may only read the item gets
+    `FigureTableInline` instead.
+    """
 
     model = ItemFigure
     form = ItemFigureInlineForm
     formset = ItemFigureFormSet
     template = "editorial/admin/figure_inline.html"
     extra = 1
-    fields = [
-        "position",
-        "thumbnail",
-        "figure",
-        "upload",
-        "alt_text",
-        "caption",
-        "embedded",
-        "markdown_code",
+    fieldsets = [
+        (None, {"fields": [("position", "figure"), "upload", ("alt_text", "caption")]}),
+        (None, {"fields": [("thumbnail", "embedded", "markdown_code")]}),
     ]
-    # Who may only read the item sees the figure's words as text, not as
-    # empty form fields (alt text and caption live on the figure, not here).
-    read_only_fields = [
-        "position",
-        "thumbnail",
-        "figure",
-        "figure_alt_text",
-        "figure_caption",
-        "embedded",
-        "markdown_code",
-    ]
-    readonly_fields = [
-        "thumbnail",
-        "embedded",
-        "markdown_code",
-        "figure_alt_text",
-        "figure_caption",
-    ]
+    readonly_fields = ["thumbnail", "embedded", "markdown_code"]
     autocomplete_fields = ["figure"]
     ordering = ["position", "pk"]
     verbose_name = _("figure")
@@ -425,11 +407,6 @@ class FigureInline(admin.TabularInline):
             .prefetch_related("figure__renditions")
         )
 
-    def get_fields(self, request, obj=None):
-        if self.has_change_permission(request, obj):
-            return self.fields
-        return self.read_only_fields
-
     def get_formset(self, request, obj=None, **kwargs):
         kwargs["form"] = type("ItemFigureInlineForm", (self.form,), {"uploaded_by": request.user})
         return super().get_formset(request, obj, **kwargs)
@@ -437,14 +414,6 @@ class FigureInline(admin.TabularInline):
     @admin.display(description=_("image"))
     def thumbnail(self, placement):
         return _thumbnail(placement.figure if placement.figure_id else None)
-
-    @admin.display(description=_("alt text"))
-    def figure_alt_text(self, placement):
-        return placement.figure.alt_text if placement.figure_id else "—"
-
-    @admin.display(description=_("caption"))
-    def figure_caption(self, placement):
-        return (placement.figure.caption if placement.figure_id else "") or "—"
 
     @admin.display(description=_("Markdown"))
     def markdown_code(self, placement):
@@ -456,3 +425,32 @@ class FigureInline(admin.TabularInline):
             placement.figure.markdown,
             placement.figure.markdown,
         )
+
+
+class FigureTableInline(FigureInline):
+    """The figures of an item as a table, for who may read the item but not change it.
+
+    Alt text and caption live on the figure, not on the placement: they are
+    shown as the figure's words rather than as (empty) form fields.
+    """
+
+    template = "editorial/admin/figure_table.html"
+    fieldsets = None
+    fields = [
+        "position",
+        "thumbnail",
+        "figure",
+        "figure_alt_text",
+        "figure_caption",
+        "embedded",
+        "markdown_code",
+    ]
+    readonly_fields = [*FigureInline.readonly_fields, "figure_alt_text", "figure_caption"]
+
+    @admin.display(description=_("alt text"))
+    def figure_alt_text(self, placement):
+        return placement.figure.alt_text if placement.figure_id else "—"
+
+    @admin.display(description=_("caption"))
+    def figure_caption(self, placement):
+        return (placement.figure.caption if placement.figure_id else "") or "—"
