@@ -1,4 +1,4 @@
-"""axe-core finds no serious or critical violation on the public pages and the newsroom's main screens.
+"""axe-core finds no serious or critical violation on the public pages and main newsroom screens.
 
 axe-core (npm, pinned in package.json) is injected by Playwright into Debian's
 Chromium; see tests/browser/support.py for what is needed and when the tests
@@ -109,12 +109,12 @@ def _check(page, url: str) -> list[str]:
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_public_pages_have_no_serious_accessibility_violations(
-    pages, live_server, browser, scheme
-):
+def test_public_pages_have_no_serious_accessibility_violations(pages, live_server, browser, scheme):
     """The reader's pages, in both colour schemes, as a Chinese reader gets them."""
     page = browser.new_page(locale="zh-CN", color_scheme=scheme)
-    problems = [problem for url in pages["public"] for problem in _check(page, live_server.url + url)]
+    problems = [
+        problem for url in pages["public"] for problem in _check(page, live_server.url + url)
+    ]
     assert problems == [], "\n".join(problems)
 
 

@@ -209,7 +209,7 @@
           insertAtCaret(editor, result.image_code, position);
           position = editor.selectionStart;
           if (result.created === false && text.figureExisting) {
-            notice(editor, text.figureExisting.replace("%(id)s", result.figure_id));
+            notice(editor, text.figureExisting.replace("{id}", result.figure_id));
           }
         });
       });

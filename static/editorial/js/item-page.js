@@ -23,7 +23,7 @@
   }
 
   function format(template, values) {
-    return template.replace(/%\((\w+)\)s/g, function (_match, name) { return values[name]; });
+    return template.replace(/\{(\w+)\}/g, function (_match, name) { return values[name]; });
   }
 
   function clock(date) {
