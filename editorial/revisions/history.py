@@ -112,29 +112,31 @@ def _item_actions(item: Item) -> list:
 def item_versions_labelled(*, item: Item) -> list[Version]:
     """Return the item's versions, newest first, each with `action_labels`: what made it.
 
-    Every write request is one revision (RevisionMiddleware), saved when the
-    request's work is done, so the audit rows written after the previous
-    revision and up to this one are the actions of this revision's request:
-    "提交审校", "要求修改", "批准", "勘误"… A revision with none is labelled by
-    its comment (a revert leaves "恢复到 … 的修订"), else as the item's
-    creation (the first) or an edit ("编辑"). Two queries.
+    Every write request is one revision (RevisionMiddleware), stamped with the
+    time its request began, and writes its audit rows after that: the rows
+    from one revision's time up to the next one's are the actions of its
+    request, such as "提交审校", "要求修改", "批准", "勘误". A revision with
+    none is labelled by its comment (a revert leaves "恢复到 … 的修订"), else
+    as the item's creation (the first) or an edit ("编辑"). Two queries.
     """
     versions = list(item_versions(item=item))
     actions = _item_actions(item)
-    previous = None
-    for version in reversed(versions):
-        made = version.revision.date_created
+    oldest_first = list(reversed(versions))
+    for index, version in enumerate(oldest_first):
+        began = version.revision.date_created
+        following = (
+            oldest_first[index + 1].revision.date_created if index + 1 < len(versions) else None
+        )
         labels = [
             entry.get_action_display()
             for entry in actions
-            if (previous is None or entry.created_at > previous) and entry.created_at <= made
+            if entry.created_at >= began and (following is None or entry.created_at < following)
         ]
         if not labels and version.revision.get_comment():
             labels = [version.revision.get_comment()]
         if not labels:
-            labels = [_("创建") if previous is None else _("编辑")]
+            labels = [_("创建") if index == 0 else _("编辑")]
         version.action_labels = labels
-        previous = made
     return versions
 
 
