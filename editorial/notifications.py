@@ -140,11 +140,16 @@ def comment_mentions(*, comment: ReviewComment, users: Iterable) -> int:
     )
 
 
+def issue_published_recipients(*, issue: Issue):
+    """Return who `issue_published` emails: the authors of its approved items who want it."""
+    authors = User.objects.filter(items__issue=issue, items__state=Item.State.APPROVED)
+    return recipients(authors, kind=Kind.ISSUE_PUBLISHED)
+
+
 def issue_published(*, issue: Issue) -> int:
     """Tell everyone with an item in `issue` that it is out."""
-    authors = User.objects.filter(items__issue=issue, items__state=Item.State.APPROVED)
     return _queue(
-        recipients(authors, kind=Kind.ISSUE_PUBLISHED),
+        issue_published_recipients(issue=issue),
         template="issue_published",
         context={"issue": issue, "url": settings.SITE_URL + issue.get_absolute_url()},
     )

@@ -4,16 +4,22 @@ and the public contributor page.
 Each selector runs a fixed number of queries, whatever the number of items.
 """
 
+import html
+import re
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.html import strip_tags
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from editorial import review, workflow
 from editorial.models import AuditEntry, ContributorProfile, ReviewAssignment, ReviewComment
 from editorial.permissions.roles import Role
-from editorial.permissions.rules import can, user_roles, users_with_role
+from editorial.permissions.rules import can, issue_is_released, user_roles, users_with_role
 from editorial.release.checklist import Problem, issue_checklist
 from newsletter.models import Issue, Item
 
@@ -37,6 +43,63 @@ class ItemReviewPanel:
     can_comment: bool
     can_assign: bool
     audit_entries: list[AuditEntry]
+    # Buttons left out because they cannot work now: (label, reason) pairs.
+    held_back: list[tuple[str, str]] = field(default_factory=list)
+    # Whether the user is here to review (may approve or ask for changes).
+    is_reviewing: bool = False
+
+
+# Whitespace runs collapse to one space when a quote is compared with the
+# text: a passage selected across paragraphs carries line breaks of its own.
+_WHITESPACE = re.compile(r"\s+")
+
+
+def _flat(text: str) -> str:
+    return _WHITESPACE.sub(" ", text).strip()
+
+
+def _quote_is_current(quote: str, item: Item) -> bool:
+    """Whether `quote` still appears in the item: in its Markdown or as readers read it.
+
+    Reviewers select passages in the rendered view, where `**WASM**` reads
+    "WASM", so the quote is looked for in the rendered text as well.
+    """
+    if not quote:
+        return True
+    wanted = _flat(quote)
+    sources = (item.body, item.remark, strip_tags(item.body_html), strip_tags(item.remark_html))
+    return any(wanted in _flat(html.unescape(source)) for source in sources if source)
+
+
+def _transitions_that_can_work(
+    *, item: Item, transitions: list, open_count: int
+) -> tuple[list, list[tuple[str, str]]]:
+    """Split the transitions the user may run into those that can work now and the rest.
+
+    The services refuse the rest anyway (approval with open threads, taking
+    an item of a released issue back to draft); the page shows why instead of
+    a button that can only fail.
+    """
+    usable, held_back = [], []
+    for transition in transitions:
+        reason = ""
+        if transition.name == "approve" and open_count:
+            reason = ngettext(
+                "还有 %(count)d 条未解决的审校意见。",
+                "还有 %(count)d 条未解决的审校意见。",
+                open_count,
+            ) % {"count": open_count}
+        elif (
+            transition.name == "return_to_draft"
+            and item.state == Item.State.APPROVED
+            and issue_is_released(item.issue)
+        ):
+            reason = _("它所在的一期已排期或发布,请先撤回这一期。")
+        if reason:
+            held_back.append((str(transition.label), reason))
+        else:
+            usable.append(transition)
+    return usable, held_back
 
 
 def item_review_panel(*, item: Item, user) -> ItemReviewPanel:
@@ -61,15 +124,22 @@ def item_review_panel(*, item: Item, user) -> ItemReviewPanel:
     for thread in threads:
         thread.item = item
         thread.can_resolve = can(user, "comment.resolve", thread)
-        thread.quote_is_current = not thread.quote or thread.quote in item.body
+        thread.quote_is_current = _quote_is_current(thread.quote, item)
     assignment = (
         ReviewAssignment.objects.filter(item=item).select_related("reviewer", "assigned_by").first()
     )
+    open_count = sum(1 for thread in threads if not thread.is_resolved)
+    allowed = workflow.item_transitions_for(item=item, user=user)
+    transitions, held_back = _transitions_that_can_work(
+        item=item, transitions=allowed, open_count=open_count
+    )
     return ItemReviewPanel(
         item=item,
-        transitions=workflow.item_transitions_for(item=item, user=user),
+        transitions=transitions,
+        held_back=held_back,
+        is_reviewing=any(t.name in {"approve", "request_changes"} for t in allowed),
         threads=threads,
-        open_count=sum(1 for thread in threads if not thread.is_resolved),
+        open_count=open_count,
         assignment=assignment,
         can_comment=can(user, "comment.add", item),
         can_assign=can(user, "item.assign_review", item),
@@ -88,6 +158,15 @@ class IssueProgress:
     problems: list[Problem]
 
 
+@dataclass(frozen=True)
+class DueDate:
+    """A date someone in the newsroom works towards: a review due, an issue going out."""
+
+    date: date
+    item: Item
+    kind: str  # "review": I review it by then; "issue": my item's issue goes out then
+
+
 @dataclass
 class Dashboard:
     """The admin home of one person."""
@@ -95,10 +174,15 @@ class Dashboard:
     my_drafts: list[Item] = field(default_factory=list)
     awaiting_my_review: list[Item] = field(default_factory=list)
     changes_requested: list[Item] = field(default_factory=list)
+    in_review: list[Item] = field(default_factory=list)
+    pool: list[Item] = field(default_factory=list)
+    pool_count: int = 0
+    my_due_dates: list[DueDate] = field(default_factory=list)
     next_issue: IssueProgress | None = None
     calendar: list[Issue] = field(default_factory=list)
     is_newsroom: bool = False
     is_reviewer: bool = False
+    is_editor: bool = False
 
 
 def next_issue() -> Issue | None:
@@ -139,6 +223,49 @@ def editorial_calendar(*, today=None) -> list[Issue]:
     )
 
 
+def items_in_review() -> list[Item]:
+    """Return the items waiting for a review, longest-waiting first.
+
+    Each carries `in_review_since` (when it last entered review, from the
+    audit log; its last change when the log has no such row) and its
+    assignment with the reviewer. One query.
+    """
+    entered = (
+        AuditEntry.objects.filter(item=OuterRef("pk"), to_state=Item.State.IN_REVIEW)
+        .order_by("-created_at")
+        .values("created_at")[:1]
+    )
+    return list(
+        Item.objects.filter(state=Item.State.IN_REVIEW)
+        .annotate(in_review_since=Coalesce(Subquery(entered), F("updated_at")))
+        .select_related("author", "review_assignment__reviewer")
+        .order_by("in_review_since", "pk")[:DASHBOARD_LIST_LIMIT]
+    )
+
+
+def due_dates_of(*, user, upcoming: Issue | None) -> list[DueDate]:
+    """Return the dates `user` works towards, soonest first; two queries.
+
+    Reviews assigned to them with a due date, and their own items not yet
+    approved in the next issue, due when that issue goes out.
+    """
+    dates = [
+        DueDate(assignment.due_date, assignment.item, "review")
+        for assignment in ReviewAssignment.objects.filter(
+            reviewer=user, due_date__isnull=False, item__state=Item.State.IN_REVIEW
+        ).select_related("item")[:DASHBOARD_LIST_LIMIT]
+    ]
+    if upcoming is not None and upcoming.publish_at is not None:
+        goes_out = timezone.localdate(upcoming.publish_at)
+        dates += [
+            DueDate(goes_out, item, "issue")
+            for item in upcoming.items.filter(author=user)
+            .exclude(state=Item.State.APPROVED)
+            .order_by("position", "pk")[:DASHBOARD_LIST_LIMIT]
+        ]
+    return sorted(dates, key=lambda due: (due.date, due.item.pk))
+
+
 def dashboard_for(*, user) -> Dashboard:
     """Return the dashboard of `user`: their work, their reviews, the next issue."""
     roles = user_roles(user)
@@ -155,7 +282,21 @@ def dashboard_for(*, user) -> Dashboard:
         )[:DASHBOARD_LIST_LIMIT]
     )
     dashboard.is_reviewer = bool(roles & {Role.REVIEWER, Role.EDITOR})
+    dashboard.is_editor = Role.EDITOR in roles
+    upcoming = next_issue()
+    if upcoming is not None:
+        dashboard.next_issue = issue_progress(issue=upcoming)
+    dashboard.my_due_dates = due_dates_of(user=user, upcoming=upcoming)
+    if dashboard.is_editor:
+        pool = Item.objects.filter(issue__isnull=True, state=Item.State.APPROVED)
+        dashboard.pool = list(
+            pool.select_related("author", "section").order_by("-updated_at")[:DASHBOARD_LIST_LIMIT]
+        )
+        dashboard.pool_count = (
+            len(dashboard.pool) if len(dashboard.pool) < DASHBOARD_LIST_LIMIT else pool.count()
+        )
     if dashboard.is_reviewer:
+        dashboard.in_review = items_in_review()
         unassigned = Q(review_assignment__isnull=True) | Q(review_assignment__reviewer__isnull=True)
         dashboard.awaiting_my_review = list(
             Item.objects.filter(state=Item.State.IN_REVIEW)
@@ -166,9 +307,6 @@ def dashboard_for(*, user) -> Dashboard:
                 :DASHBOARD_LIST_LIMIT
             ]
         )
-        upcoming = next_issue()
-        if upcoming is not None:
-            dashboard.next_issue = issue_progress(issue=upcoming)
     dashboard.calendar = editorial_calendar()
     return dashboard
 

@@ -46,23 +46,27 @@ ITEM_SERVICES: dict[str, Callable] = {
 }
 
 
-@require_POST
-def item_transition(request, object_id, action: str, *, model_admin):
-    """Run one transition on an item (a button of the item page)."""
-    item = _item_or_404(request, model_admin, object_id)
+def item_transition_run(request, *, item: Item, action: str, data: dict) -> Item:
+    """Run the transition named `action` ("submit") on `item` and say how it went.
+
+    `data` holds what the page posted: `note`, and `comment` and `quote` when
+    asking for changes. The outcome is a message; a refusal of who is asking
+    is a 403 (the page never offered that button). Returns the item as it is now.
+    Raises Http404 for an unknown action.
+    """
     transition = workflow.ITEM_TRANSITIONS.get(f"item.{action}")
     if transition is None:
         raise Http404(_("No such transition."))
-    form = TransitionForm(request.POST)
-    form.is_valid()
-    data = form.cleaned_data
     try:
         if action == "request_changes":
             item = workflow.item_request_changes(
-                item=item, actor=request.user, comment=data["comment"], quote=data["quote"]
+                item=item,
+                actor=request.user,
+                comment=data.get("comment", ""),
+                quote=data.get("quote", ""),
             )
         else:
-            item = ITEM_SERVICES[action](item=item, actor=request.user, note=data["note"])
+            item = ITEM_SERVICES[action](item=item, actor=request.user, note=data.get("note", ""))
     except EditorialError as error:
         report_refusal(request, error)
     else:
@@ -71,6 +75,16 @@ def item_transition(request, object_id, action: str, *, model_admin):
             _("《%(title)s》:%(label)s,现在是「%(state)s」。")
             % {"title": item, "label": transition.label, "state": item.get_state_display()},
         )
+    return item
+
+
+@require_POST
+def item_transition(request, object_id, action: str, *, model_admin):
+    """Run one transition on an item (a button of the item page for who cannot edit it)."""
+    item = _item_or_404(request, model_admin, object_id)
+    form = TransitionForm(request.POST)
+    form.is_valid()
+    item = item_transition_run(request, item=item, action=action, data=form.cleaned_data)
     return HttpResponseRedirect(_item_url(item))
 
 

@@ -11,7 +11,6 @@ import hashlib
 import io
 import warnings
 from dataclasses import dataclass
-from pathlib import PurePath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -75,12 +74,6 @@ class CleanImage:
     @property
     def content_type(self) -> str:
         return ACCEPTED_FORMATS[self.format][1]
-
-    @property
-    def default_alt_text(self) -> str:
-        """The file name without extension, a starting point the editor can change."""
-        stem = PurePath(self.original_name or "").stem.replace("_", " ").replace("-", " ")
-        return stem.strip()[:300] or "图片 image"
 
 
 def max_upload_bytes() -> int:

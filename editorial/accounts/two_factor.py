@@ -87,6 +87,17 @@ class TwoFactorAdminAuthenticationForm(OTPAuthenticationFormMixin, AdminAuthenti
             raise
         return cleaned_data
 
+    def asks_for_code(self) -> bool:
+        """Return whether the login shows the code field: after a right password, with a device.
+
+        The first page asks only for username and password, so it does not
+        tell anyone which accounts use two-factor sign-in; the code field
+        appears once the password was right for an account with an
+        authenticator (the password is typed again with the code).
+        """
+        user = getattr(self, "user_cache", None)
+        return bool(self.is_bound and user is not None and list(devices_for_user(user)))
+
     def has_several_devices(self) -> bool:
         """Return whether the login must show a choice of authenticators."""
         return len(self.fields["otp_device"].widget.choices) > 2

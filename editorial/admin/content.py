@@ -6,24 +6,31 @@ Declarations, plus the item page's workflow and review buttons (mounted in
 
 from functools import partial
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.db.models import Count
-from django.urls import path
+from django.http import HttpResponseRedirect
+from django.urls import path, reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from editorial import review, selectors, views, workflow
-from editorial.admin.figures import FigureInline
+from editorial.admin.figures import FigureInline, FigureTableInline
 from editorial.admin.forms import ItemWorkflowForm
 from editorial.admin.mixins import ItemPartInlineMixin, RolePermissionsMixin
 from editorial.admin.revisions import ItemRevisionsMixin
 from editorial.errors import EditorialError, NotPermitted
-from editorial.forms import ReviewAssignmentForm, ReviewCommentForm, TransitionForm
+from editorial.forms import ReviewAssignmentForm, ReviewCommentForm
 from editorial.permissions.rules import can, items_visible_to
 from editorial.release.preview import preview_url
 from newsletter.models import FurtherReading, Item, Project, Section
 from newsletter.rendering import item_render
+
+# The name of the workflow button that submits the item form: its value is
+# the transition ("submit"); `_transition_note`, `_transition_comment` and
+# `_transition_quote` carry what the transition needs.
+TRANSITION_FIELD = "_transition"
 
 
 @admin.register(Project)
@@ -61,8 +68,22 @@ class SectionAdmin(RolePermissionsMixin, admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
+class FurtherReadingForm(forms.ModelForm):
+    """A further-reading row; a table cell has no label, so each field names itself."""
+
+    class Meta:
+        model = FurtherReading
+        fields = ["position", "title", "url"]
+        widgets = {
+            "position": forms.NumberInput(attrs={"aria-label": _("拓展阅读的序号")}),
+            "title": forms.TextInput(attrs={"aria-label": _("拓展阅读的标题")}),
+            "url": forms.URLInput(attrs={"aria-label": _("拓展阅读的链接")}),
+        }
+
+
 class FurtherReadingInline(ItemPartInlineMixin, admin.TabularInline):
     model = FurtherReading
+    form = FurtherReadingForm
     extra = 1
     fields = ["position", "title", "url"]
 
@@ -100,12 +121,22 @@ class ItemAdmin(ItemRevisionsMixin, RolePermissionsMixin, admin.ModelAdmin):
     raw_id_fields = ["author"]
     date_hierarchy = "created_at"
     inlines = [FurtherReadingInline, FigureInline]
+
+    class Media:
+        js = ["editorial/js/item-page.js"]
+        css = {"all": ["editorial/css/item-page.css"]}
+
     fieldsets = [
         (None, {"fields": ["title", "original_title", "source_url", "body", "remark"]}),
         (_("Placement"), {"fields": ["issue", "section", "position"]}),
         (_("Classification"), {"fields": ["projects", "tags"]}),
         (_("Editorial"), {"fields": ["author", "state", "reviewer"]}),
     ]
+
+    def get_inlines(self, request, obj):
+        if obj is None or self.has_change_permission(request, obj):
+            return self.inlines
+        return [FurtherReadingInline, FigureTableInline]
 
     def get_queryset(self, request):
         queryset = items_visible_to(request.user, super().get_queryset(request))
@@ -169,16 +200,46 @@ class ItemAdmin(ItemRevisionsMixin, RolePermissionsMixin, admin.ModelAdmin):
                 messages.WARNING,
             )
 
+    def view_on_site(self, item):
+        # "View on site": the public page once readers can see the item, its
+        # signed preview before that (a draft has no public page to open).
+        if Item.objects.public().filter(pk=item.pk).exists():
+            return item.get_absolute_url()
+        return preview_url(item)
+
+    def _pending_transition(self, request):
+        """The workflow button pressed with this POST, if any: (transition, posted data)."""
+        if request.method != "POST":
+            return None, {}
+        action = request.POST.get(TRANSITION_FIELD, "")
+        transition = workflow.ITEM_TRANSITIONS.get(f"item.{action}")
+        data = {
+            key: request.POST.get(f"{TRANSITION_FIELD}_{key}", "")
+            for key in ("note", "comment", "quote")
+        }
+        return transition, data
+
+    def add_view(self, request, form_url="", extra_context=None):
+        transition, data = self._pending_transition(request)
+        context = {"pending_transition": transition, "transition_data": data}
+        return super().add_view(request, form_url, {**context, **(extra_context or {})})
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         item = self.get_object(request, unquote(object_id))
         context = {}
         if item is not None:
             panel = selectors.item_review_panel(item=item, user=request.user)
             assignment = panel.assignment
+            # The same prefix-free names as the item form (comment_add reads
+            # them), but ids of their own: the item's body is id_body already.
             context = {
                 "review_panel": panel,
-                "transition_form": TransitionForm(),
-                "comment_form": ReviewCommentForm(),
+                "reader_item": Item.objects.for_listing().get(pk=item.pk),
+                # Whoever may edit the item presses workflow buttons that save
+                # the form first (see response_change); others post to the
+                # workflow's own endpoint.
+                "transitions_save_form": self.has_change_permission(request, item),
+                "comment_form": ReviewCommentForm(auto_id="id_comment_%s"),
                 "assignment_form": ReviewAssignmentForm(
                     reviewers=selectors.reviewers(),
                     initial={
@@ -190,9 +251,30 @@ class ItemAdmin(ItemRevisionsMixin, RolePermissionsMixin, admin.ModelAdmin):
                 else None,
                 "preview_url": preview_url(item),
             }
+            transition, data = self._pending_transition(request)
+            context.update(pending_transition=transition, transition_data=data)
         return super().change_view(
             request, object_id, form_url, {**context, **(extra_context or {})}
         )
+
+    def _response_after_transition(self, request, item):
+        """Run the workflow button pressed with a save that just succeeded; stay on the item."""
+        transition, data = self._pending_transition(request)
+        messages.success(request, gettext("《%(title)s》已保存。") % {"title": item})
+        views.item_transition_run(request, item=item, action=transition.name, data=data)
+        return HttpResponseRedirect(reverse("admin:newsletter_item_change", args=[item.pk]))
+
+    def response_change(self, request, obj):
+        # Reached only when the item and its inlines were valid and saved, so a
+        # workflow button never moves an item whose pending edits were lost.
+        if self._pending_transition(request)[0] is not None:
+            return self._response_after_transition(request, obj)
+        return super().response_change(request, obj)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if self._pending_transition(request)[0] is not None:
+            return self._response_after_transition(request, obj)
+        return super().response_add(request, obj, post_url_continue)
 
     def get_urls(self):
         def view(function):

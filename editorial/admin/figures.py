@@ -89,6 +89,18 @@ class FigureChangeForm(forms.ModelForm):
         fields = ["alt_text", "caption"]
 
 
+class FigureWordsForm(forms.Form):
+    """The words an editor gives a dropped or pasted image before it is inserted."""
+
+    alt_text = forms.CharField(
+        max_length=300,
+        error_messages={
+            "required": "请填写替代文字:描述图里的内容。 / Describe the image in its alt text."
+        },
+    )
+    caption = forms.CharField(max_length=500, required=False)
+
+
 class UsageFilter(admin.SimpleListFilter):
     title = _("usage")
     parameter_name = "usage"
@@ -215,12 +227,13 @@ class FigureAdmin(admin.ModelAdmin):
         ]
 
     def markdownx_upload_view(self, request):
-        """Store an image dropped or pasted into the markdownx editor.
+        """Store an image dropped or pasted into a Markdown editor, described by its uploader.
 
-        Answers in markdownx's protocol: `{"image_code": "![alt](figure:ID)"}`,
-        or status 400 with `{"image": [messages]}` (what markdownx's own view
-        sends for an invalid form). The alt text starts as the file name and is
-        edited on the figure or in the item's figure list.
+        The editor's script (static/editorial/js/figure-upload.js) asks for
+        `alt_text` (required) and `caption` before it posts. Answers in
+        markdownx's protocol: `{"image_code": "![alt](figure:ID)"}`, or an
+        error status with `{"image": [messages]}`. A picture already in the
+        library answers with that figure, its words unchanged.
         """
         if not self.has_add_permission(request):
             return JsonResponse(
@@ -231,12 +244,21 @@ class FigureAdmin(admin.ModelAdmin):
             return JsonResponse(
                 {"image": ["没有收到图片文件。 / No image file was received."]}, status=400
             )
+        form = FigureWordsForm(request.POST)
+        if not form.is_valid():
+            return JsonResponse(
+                {"image": [error for errors in form.errors.values() for error in errors]},
+                status=400,
+            )
         try:
             image = image_validate(upload=upload)
         except ValidationError as error:
             return JsonResponse({"image": error.messages}, status=400)
         figure, created = figure_create(
-            image=image, alt_text=image.default_alt_text, uploaded_by=request.user
+            image=image,
+            alt_text=form.cleaned_data["alt_text"],
+            caption=form.cleaned_data["caption"],
+            uploaded_by=request.user,
         )
         return JsonResponse(
             {
@@ -351,30 +373,28 @@ class ItemFigureFormSet(BaseInlineFormSet):
                 )
 
 
-class FigureInline(admin.TabularInline):
-    """The figures of an item, in order; new ones can be uploaded right here."""
+class FigureInline(admin.StackedInline):
+    """The figures of an item, in order; new ones can be uploaded right here.
+
+    Stacked, one block per figure, so that the rows fit beside the admin's
+    sidebar on a 1280 px screen; who may only read the item gets
+    `FigureTableInline` instead.
+    """
 
     model = ItemFigure
     form = ItemFigureInlineForm
     formset = ItemFigureFormSet
+    template = "editorial/admin/figure_inline.html"
     extra = 1
-    fields = [
-        "position",
-        "thumbnail",
-        "figure",
-        "upload",
-        "alt_text",
-        "caption",
-        "embedded",
-        "markdown_code",
+    fieldsets = [
+        (None, {"fields": [("position", "figure"), "upload", ("alt_text", "caption")]}),
+        (None, {"fields": [("thumbnail", "embedded", "markdown_code")]}),
     ]
     readonly_fields = ["thumbnail", "embedded", "markdown_code"]
     autocomplete_fields = ["figure"]
     ordering = ["position", "pk"]
     verbose_name = _("figure")
-    verbose_name_plural = _(
-        "figures (shown after the text unless placed in it with ![alt](figure:ID))"
-    )
+    verbose_name_plural = _("配图")
 
     class Media:
         js = ["editorial/js/figure-upload.js"]
@@ -399,4 +419,38 @@ class FigureInline(admin.TabularInline):
     def markdown_code(self, placement):
         if not placement.figure_id:
             return "—"
-        return format_html("<code>{}</code>", placement.figure.markdown)
+        # The script adds an insert button beside each code it finds here.
+        return format_html(
+            '<code class="figure-code" data-figure-code="{}">{}</code>',
+            placement.figure.markdown,
+            placement.figure.markdown,
+        )
+
+
+class FigureTableInline(FigureInline):
+    """The figures of an item as a table, for who may read the item but not change it.
+
+    Alt text and caption live on the figure, not on the placement: they are
+    shown as the figure's words rather than as (empty) form fields.
+    """
+
+    template = "editorial/admin/figure_table.html"
+    fieldsets = None
+    fields = [
+        "position",
+        "thumbnail",
+        "figure",
+        "figure_alt_text",
+        "figure_caption",
+        "embedded",
+        "markdown_code",
+    ]
+    readonly_fields = [*FigureInline.readonly_fields, "figure_alt_text", "figure_caption"]
+
+    @admin.display(description=_("alt text"))
+    def figure_alt_text(self, placement):
+        return placement.figure.alt_text if placement.figure_id else "—"
+
+    @admin.display(description=_("caption"))
+    def figure_caption(self, placement):
+        return (placement.figure.caption if placement.figure_id else "") or "—"

@@ -4,8 +4,10 @@ released issue need an editor's correction note.
 """
 
 from django import forms
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from markdownx.widgets import AdminMarkdownxWidget
 
 from editorial.revisions.conflicts import item_current_version
@@ -73,6 +75,13 @@ class ItemAdminForm(forms.ModelForm):
             "body": AdminMarkdownxWidget,
             "remark": AdminMarkdownxWidget(attrs={"rows": 4}),
         }
+        help_texts = {
+            "body": _lazy(
+                "Markdown. A figure goes on a line of its own: ![alt text](figure:12), "
+                "with the number from the Figures rows below; drop or paste an image "
+                "here to upload it, describe it and insert it."
+            ),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -103,6 +112,19 @@ class IssueAdminForm(forms.ModelForm):
         model = Issue
         fields = ["slug", "title", "period", "intro", "cover", "status", "publish_at"]
         widgets = {"intro": AdminMarkdownxWidget(attrs={"rows": 6})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields.get("publish_at")
+        if field is None:
+            return
+        zone = timezone.get_current_timezone_name()
+        field.help_text = _("Time zone: %(zone)s.") % {"zone": zone}
+        # The admin's date and time boxes share one label, which names neither.
+        date_box, time_box = getattr(field.widget, "widgets", (None, None))
+        if date_box is not None:
+            date_box.attrs["aria-label"] = _("Publish date (%(zone)s)") % {"zone": zone}
+            time_box.attrs["aria-label"] = _("Publish time (%(zone)s)") % {"zone": zone}
 
 
 class ItemWorkflowForm(ItemAdminForm):

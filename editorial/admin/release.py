@@ -55,6 +55,11 @@ class IssueAdmin(RolePermissionsMixin, admin.ModelAdmin):
     search_fields = ["slug", "title", "intro"]
     date_hierarchy = "publish_at"
     inlines = [ItemInline]
+
+    class Media:
+        # Images dropped into the introduction are described before insertion.
+        js = ["editorial/js/figure-upload.js"]
+
     fieldsets = [
         (None, {"fields": ["slug", "title", "period", "intro", "cover"]}),
         (_("Release"), {"fields": ["status", "publish_at", "published_at"]}),

@@ -18,7 +18,7 @@ from editorial.revisions.conflicts import item_claim_version
 from editorial.revisions.history import (
     content_changes,
     item_revert,
-    item_versions,
+    item_versions_labelled,
     version_snapshot,
 )
 
@@ -68,7 +68,7 @@ class ItemRevisionsMixin:
     def revisions_view(self, request, object_id):
         """List revisions; with ?a=&b= show the diff between two of them."""
         item = self._item_for_history(request, object_id)
-        versions = list(item_versions(item=item))
+        versions = item_versions_labelled(item=item)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,

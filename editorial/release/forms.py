@@ -10,7 +10,11 @@ from editorial.release.assembly import Placement
 class ScheduleForm(forms.Form):
     publish_at = forms.DateTimeField(
         label=_("Publish at"),
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        widget=forms.DateTimeInput(
+            # The desk prints the site's time zone beside the field, under this id.
+            attrs={"type": "datetime-local", "aria-describedby": "schedule-time-zone"},
+            format="%Y-%m-%dT%H:%M",
+        ),
         help_text=_("The issue appears on the site by itself at this time."),
     )
 
@@ -38,11 +42,23 @@ class ArrangeForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.items = list(items)
         for item in self.items:
+            # A table cell has no label of its own: each field names its item.
             self.fields[f"section-{item.pk}"] = forms.ModelChoiceField(
-                label=_("Section"), queryset=sections, initial=item.section_id
+                label=_("Section"),
+                queryset=sections,
+                initial=item.section_id,
+                widget=forms.Select(
+                    attrs={"aria-label": _("《%(title)s》的栏目") % {"title": item.title}}
+                ),
             )
             self.fields[f"position-{item.pk}"] = forms.IntegerField(
-                label=_("Position"), min_value=1, max_value=9999, initial=item.position
+                label=_("Position"),
+                min_value=1,
+                max_value=9999,
+                initial=item.position,
+                widget=forms.NumberInput(
+                    attrs={"aria-label": _("《%(title)s》的序号") % {"title": item.title}}
+                ),
             )
 
     def rows(self):

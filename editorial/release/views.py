@@ -2,7 +2,9 @@
 items, the checklist, and the schedule, publish and withdraw buttons.
 
 Mounted by the Issue admin's `get_urls()`; each POST calls one service of
-`editorial.release` and goes back to the desk with a message.
+`editorial.release` and goes back to the desk with a message. Scheduling and
+publishing are confirmed first: their GET is a page saying how many items go
+out, when (with the time zone) and who is emailed.
 """
 
 from functools import wraps
@@ -16,11 +18,11 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from editorial.errors import EditorialError, ReleaseRefused, report_refusal
 from editorial.permissions.rules import can
-from editorial.release import assembly, publishing
+from editorial.release import assembly, desk, publishing
 from editorial.release.checklist import issue_checklist
 from editorial.release.forms import ArrangeForm, PlaceItemForm, ScheduleForm, WithdrawForm
 from editorial.release.preview import preview_url
@@ -80,21 +82,26 @@ def issue_release(request, object_id, *, model_admin):
     sections = _sections()
     arrange = ArrangeForm(items=items, sections=sections)
     rows = arrange.rows()
+    problems = issue_checklist(issue=issue)
+    is_live = issue.is_public()
     context = {
         **model_admin.admin_site.each_context(request),
         "opts": model_admin.model._meta,
         "title": _("Release desk: %(issue)s") % {"issue": issue},
         "issue": issue,
-        "is_live": issue.is_public(),
+        "is_live": is_live,
+        "actions": desk.desk_actions(issue=issue, problems=problems, is_live=is_live),
+        "time_zone": desk.time_zone_label(),
         "blocks": [
             (section, list(group)) for section, group in groupby(rows, key=lambda r: r[0].section)
         ],
         "pool": list(_pool().order_by("-updated_at")),
         "sections": list(sections),
-        "problems": issue_checklist(issue=issue),
+        "problems": problems,
         "schedule_form": ScheduleForm(initial={"publish_at": issue.publish_at}),
         "withdraw_form": WithdrawForm(),
         "audit_entries": issue.audit_entries.select_related("actor", "item")[:20],
+        "notified_count": len(desk.release_plan(issue=issue).notified),
         "preview_url": preview_url(issue),
     }
     return TemplateResponse(request, "editorial/admin/issue_release.html", context)
@@ -140,8 +147,51 @@ def issue_unplace(request, issue: Issue):
     return _("《%(title)s》已移回素材池。") % {"title": item}
 
 
+def _confirmation(request, model_admin, object_id, *, action: str):
+    """The page that says what a release will do and asks to confirm it (a GET)."""
+    issue = _issue_for_desk(request, model_admin, object_id)
+    publish_at = None
+    if action == "schedule":
+        form = ScheduleForm(request.GET)
+        if not form.is_valid():
+            messages.error(request, _("请填写有效的发布时间。"))
+            return HttpResponseRedirect(_desk_url(issue))
+        publish_at = form.cleaned_data["publish_at"]
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "opts": model_admin.model._meta,
+        "title": _("确认发布「%(issue)s」") % {"issue": issue}
+        if action == "publish"
+        else _("确认排期「%(issue)s」") % {"issue": issue},
+        "issue": issue,
+        "action": action,
+        "plan": desk.release_plan(issue=issue, publish_at=publish_at),
+        "publish_at_value": publish_at
+        and timezone.localtime(publish_at).strftime("%Y-%m-%dT%H:%M"),
+        "problems": issue_checklist(issue=issue),
+        "time_zone": desk.time_zone_label(publish_at),
+    }
+    return TemplateResponse(request, "editorial/admin/issue_release_confirm.html", context)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def issue_schedule(request, object_id, *, model_admin):
+    """GET: what scheduling at `publish_at` will do, to confirm; POST: schedule."""
+    if request.method != "POST":
+        return _confirmation(request, model_admin, object_id, action="schedule")
+    return _issue_schedule(request, object_id, model_admin=model_admin)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def issue_publish(request, object_id, *, model_admin):
+    """GET: what publishing now will do, to confirm; POST: publish."""
+    if request.method != "POST":
+        return _confirmation(request, model_admin, object_id, action="publish")
+    return _issue_publish(request, object_id, model_admin=model_admin)
+
+
 @_desk_action
-def issue_schedule(request, issue: Issue):
+def _issue_schedule(request, issue: Issue):
     form = ScheduleForm(request.POST)
     if not form.is_valid():
         raise ReleaseRefused([_("请填写有效的发布时间。")])
@@ -150,12 +200,12 @@ def issue_schedule(request, issue: Issue):
     )
     return _("「%(issue)s」已排期,将在 %(time)s 自动上线。") % {
         "issue": issue,
-        "time": timezone.localtime(issue.publish_at).strftime("%Y-%m-%d %H:%M"),
+        "time": desk.zoned_time(issue.publish_at),
     }
 
 
 @_desk_action
-def issue_publish(request, issue: Issue):
+def _issue_publish(request, issue: Issue):
     issue = publishing.issue_publish(issue=issue, actor=request.user)
     return _("「%(issue)s」已发布。") % {"issue": issue}
 

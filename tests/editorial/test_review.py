@@ -7,6 +7,7 @@ from editorial import review, workflow
 from editorial.errors import EditorialError, NotPermitted
 from editorial.models import AuditEntry, ReviewComment
 from newsletter.models import Item
+from newsletter.rendering import item_render
 from tests.editorial.conftest import client_for
 from tests.factories import ItemFactory, ReviewCommentFactory
 
@@ -142,8 +143,22 @@ def test_comments_survive_later_edits_of_the_item(item, reviewer, contributor):
     assert panel.threads[0].quote_is_current
     item.body = "全新的正文"
     item.save()
+    item_render(item=item)
     panel = item_review_panel(item=Item.objects.get(pk=item.pk), user=reviewer)
     assert not panel.threads[0].quote_is_current
+
+
+def test_a_quote_selected_in_the_rendered_text_counts_as_current(item, reviewer):
+    """A passage selected as readers read it ("WASM 插件", across lines) is still in the body."""
+    from editorial.selectors import item_review_panel
+
+    item.body = "Helm 4 带来了 **WASM 插件**。\n\n- 新的插件系统"
+    item.save()
+    item_render(item=item)
+    ReviewCommentFactory(item=item, author=reviewer, quote="带来了 WASM 插件。\n\n新的插件")
+    ReviewCommentFactory(item=item, author=reviewer, quote="不存在的话")
+    panel = item_review_panel(item=Item.objects.get(pk=item.pk), user=reviewer)
+    assert [thread.quote_is_current for thread in panel.threads] == [True, False]
 
 
 def test_comments_are_shown_and_added_on_the_item_page(item, reviewer, contributor):

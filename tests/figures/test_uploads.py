@@ -56,7 +56,7 @@ def test_the_markdownx_endpoint_refuses_a_bad_upload_with_a_json_reason(
     """markdownx gets status 400 and {"image": [reason]}, as its own view would send."""
     response = admin_client.post(
         reverse("admin:newsletter_figure_markdownx_upload"),
-        {"image": _bad(kind)},
+        {"image": _bad(kind), "alt_text": "架构图"},
         **XHR,
     )
     assert response.status_code == 400
@@ -119,13 +119,17 @@ def test_a_jpeg_with_gps_dropped_into_the_editor_is_stored_without_exif(admin_cl
     """The markdownx endpoint answers with the Markdown to insert; no EXIF is kept anywhere."""
     response = admin_client.post(
         reverse("admin:newsletter_figure_markdownx_upload"),
-        {"image": samples.upload("beijing-trip.jpg", samples.jpeg_with_gps(), "image/jpeg")},
+        {
+            "image": samples.upload("beijing-trip.jpg", samples.jpeg_with_gps(), "image/jpeg"),
+            "alt_text": "北京胡同里的自行车",
+            "caption": "摄于 2025 年秋",
+        },
         **XHR,
     )
     assert response.status_code == 201
     figure = Figure.objects.get()
-    assert response.json()["image_code"] == f"![beijing trip](figure:{figure.pk})"
-    assert figure.alt_text == "beijing trip"
+    assert response.json()["image_code"] == f"![北京胡同里的自行车](figure:{figure.pk})"
+    assert (figure.alt_text, figure.caption) == ("北京胡同里的自行车", "摄于 2025 年秋")
     stored = [media_root / name for name in samples.files_in(media_root)]
     assert len(stored) == 1 + figure.renditions.count()
     for path in stored:
@@ -141,12 +145,29 @@ def test_a_jpeg_with_gps_dropped_into_the_editor_is_stored_without_exif(admin_cl
     ]
 
 
+@pytest.mark.parametrize("alt_text", [None, "", "   "])
+def test_an_image_dropped_without_alt_text_is_refused(admin_client, media_root, alt_text):
+    """The editor asks for alt text before inserting; the endpoint refuses an image without it."""
+    data = {"image": samples.upload("arch.png", samples.png_bytes(40, 20))}
+    if alt_text is not None:
+        data["alt_text"] = alt_text
+    response = admin_client.post(reverse("admin:newsletter_figure_markdownx_upload"), data, **XHR)
+    assert response.status_code == 400
+    assert "替代文字" in response.json()["image"][0]
+    assert Figure.objects.count() == 0
+    assert samples.files_in(media_root) == []
+
+
 def test_the_same_file_dropped_twice_is_stored_once(admin_client, media_root):
     """The second upload answers with the first figure and writes nothing."""
     url = reverse("admin:newsletter_figure_markdownx_upload")
-    first = admin_client.post(url, {"image": samples.upload("a.png", samples.png_bytes())}, **XHR)
+    first = admin_client.post(
+        url, {"image": samples.upload("a.png", samples.png_bytes()), "alt_text": "一"}, **XHR
+    )
     files = samples.files_in(media_root)
-    second = admin_client.post(url, {"image": samples.upload("b.png", samples.png_bytes())}, **XHR)
+    second = admin_client.post(
+        url, {"image": samples.upload("b.png", samples.png_bytes()), "alt_text": "二"}, **XHR
+    )
     assert second.status_code == 200
     assert second.json()["figure_id"] == first.json()["figure_id"]
     assert Figure.objects.count() == 1
@@ -250,7 +271,7 @@ def test_a_figure_still_shown_in_the_text_cannot_be_removed_from_the_item(admin_
 def test_the_markdownx_endpoint_is_for_staff_who_may_add_figures(client, media_root):
     """Anonymous visitors are sent to log in; staff without the permission get 403."""
     url = reverse("admin:newsletter_figure_markdownx_upload")
-    image = {"image": samples.upload("a.png", samples.png_bytes(20, 20))}
+    image = {"image": samples.upload("a.png", samples.png_bytes(20, 20)), "alt_text": "图"}
     assert client.post(url, image, **XHR).status_code == 302
     staff = UserFactory(is_staff=True)
     client.force_login(staff)

@@ -111,11 +111,3 @@ def test_the_same_picture_gives_the_same_hash():
     again = image_validate(upload=samples.upload("b.png", samples.png_bytes(80, 80)))
     other = image_validate(upload=samples.upload("c.png", samples.png_bytes(80, 81)))
     assert first.content_hash == again.content_hash != other.content_hash
-
-
-def test_the_default_alt_text_is_the_file_name():
-    """A pasted image starts with its file name as alt text, without the extension."""
-    clean = image_validate(
-        upload=samples.upload("gateway-api_overview.png", samples.png_bytes(9, 9))
-    )
-    assert clean.default_alt_text == "gateway api overview"

@@ -225,3 +225,28 @@ def test_the_device_admin_never_shows_another_persons_secret(client, superuser, 
     assert device.key not in page.content.decode()
     qr_code = client.get(reverse("admin:otp_totp_totpdevice_config", args=[device.pk]))
     assert qr_code.status_code in {403, 404}
+
+
+def test_the_login_page_shows_no_code_field_at_first(client):
+    """Username and password only: the first page tells nobody who uses two-factor sign-in."""
+    html = client.get(reverse("admin:login")).content.decode()
+    assert 'name="username"' in html and 'name="password"' in html
+    assert 'name="otp_token"' not in html
+
+
+def test_the_code_field_appears_after_the_right_password_of_an_account_with_a_device(
+    client, contributor
+):
+    """Right password, authenticator on: the page asks for the code."""
+    _device(contributor)
+    html = _login(client, contributor).content.decode()
+    assert 'name="otp_token"' in html
+
+
+@pytest.mark.parametrize("has_device", [False, True])
+def test_a_wrong_password_never_reveals_the_code_field(client, contributor, has_device):
+    """Whether an account uses two-factor sign-in is not told to someone without its password."""
+    if has_device:
+        _device(contributor)
+    html = _login(client, contributor, password="wrong password").content.decode()
+    assert 'name="otp_token"' not in html
