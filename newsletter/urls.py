@@ -1,6 +1,7 @@
 from django.urls import path
 
 from newsletter import feeds, views
+from newsletter.subscribers import views as subscriber_views
 
 app_name = "newsletter"
 
@@ -18,4 +19,11 @@ urlpatterns = [
     path("favicon.ico", views.favicon, name="favicon"),
     path("feed/", feeds.LatestItemsAtomFeed(), name="feed_atom"),
     path("feed.rss", feeds.LatestItemsRssFeed(), name="feed_rss"),
+    path("subscribe/", subscriber_views.subscribe, name="subscribe"),
+    path(
+        "subscribe/confirm/<str:token>/",
+        subscriber_views.subscribe_confirm,
+        name="subscribe_confirm",
+    ),
+    path("unsubscribe/<str:token>/", subscriber_views.unsubscribe, name="unsubscribe"),
 ]
