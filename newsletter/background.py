@@ -7,8 +7,6 @@ rolled-back action queues nothing, and a task never sees rows that are not
 committed yet.
 """
 
-from functools import partial
-
 from django.db import transaction
 
 
@@ -19,4 +17,10 @@ def enqueue_on_commit(task, /, *args, **kwargs) -> None:
     that fails inline is logged, not raised: the action it follows already
     stands (Django's robust on_commit).
     """
-    transaction.on_commit(partial(task.apply_async, args, kwargs), robust=True)
+
+    def queue() -> None:
+        task.apply_async(args, kwargs)
+
+    # Named after the task: Django's log of a failed robust callback shows it.
+    queue.__qualname__ = f"enqueue({task.name})"
+    transaction.on_commit(queue, robust=True)

@@ -98,7 +98,7 @@ def issue_email(*, issue: Issue) -> IssueEmail:
         }
         unsubscribe = gettext("Unsubscribe") + f": {url}"
     text = f"{markdown.rstrip()}\n\n-- \n{online}\n{footer}\n{unsubscribe}\n"
-    return IssueEmail(issue=issue, subject=f"{name} · {issue.title}", html=html, text=text)
+    return IssueEmail(issue=issue, subject=issue.title, html=html, text=text)
 
 
 def confirmation_token(subscriber_id: int) -> str:

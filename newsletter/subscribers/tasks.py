@@ -69,7 +69,7 @@ def deliveries_dispatch(issue_id: int) -> int:
     batches = -(-pending // size)
     if settings.CELERY_TASK_ALWAYS_EAGER:
         # Inline nobody else can hold a claim: go on until nothing is pending.
-        while deliveries_send_batch.apply(args=[issue_id]).get():
+        while deliveries_send_batch(issue_id):
             pass
         return batches
     for _ in range(batches):
