@@ -131,7 +131,8 @@ def _send_one(delivery_id: int, token: str, content: IssueEmail, connection) -> 
         return ""  # The lease ran out and the row was recovered by someone else.
     with transaction.atomic():
         delivery = (
-            Delivery.objects.select_for_update()
+            # Only the delivery's row: the subscriber is on the nullable side of the join.
+            Delivery.objects.select_for_update(of=("self",))
             .select_related("subscriber")
             .filter(pk=delivery_id, state=State.SENDING, lease_token=token)
             .first()
