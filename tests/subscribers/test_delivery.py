@@ -252,7 +252,7 @@ def test_the_send_rate_paces_a_worker(send_issue, issue, readers, settings, monk
     monkeypatch.setattr(delivery, "_send_one", timed)
     send_issue(issue.slug)
     assert len(mail.outbox) == 5
-    assert [round(b - a, 6) for a, b in zip(starts, starts[1:])] == [0.1] * 4
+    assert [round(b - a, 6) for a, b in zip(starts, starts[1:], strict=False)] == [0.1] * 4
 
 
 def test_batches_hold_at_most_the_batch_size(issue, readers, settings):

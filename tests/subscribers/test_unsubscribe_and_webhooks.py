@@ -168,7 +168,11 @@ def test_mail_to_the_unsubscribe_address_unsubscribes_the_token_in_its_subject(r
         subject=f"Re: unsubscribe {reader.unsubscribe_token}",
         text="",
     )
-    inbound.send(sender=object, event=AnymailInboundEvent(event_type="inbound", message=message), esp_name="Mailgun")
+    inbound.send(
+        sender=object,
+        event=AnymailInboundEvent(event_type="inbound", message=message),
+        esp_name="Mailgun",
+    )
     reader.refresh_from_db()
     assert reader.status == "unsubscribed"
     assert Subscriber.objects.count() == 1
