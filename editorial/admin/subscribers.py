@@ -30,7 +30,7 @@ MAX_IMPORT_BYTES = 10 * 1024 * 1024
 
 class SubscriberImportForm(forms.Form):
     file = forms.FileField(
-        label=gettext_lazy("CSV file"),
+        label=gettext_lazy("CSV list of addresses"),
         help_text=gettext_lazy(
             "One address per line, optionally a language (zh-hans or en) in a second column; "
             "a first line starting with “email” is skipped. UTF-8."
@@ -46,7 +46,7 @@ class SubscriberImportForm(forms.Form):
         ),
     )
     consent_note = forms.CharField(
-        label=gettext_lazy("How they agreed"),
+        label=gettext_lazy("Where the consent comes from"),
         required=False,
         max_length=200,
         help_text=gettext_lazy("e.g. signed up at KubeCon 2025 booth, list moved from Mailchimp"),

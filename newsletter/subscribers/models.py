@@ -112,8 +112,8 @@ class Delivery(models.Model):
     """
 
     class State(models.TextChoices):
-        PENDING = "pending", _("Pending")
-        SENDING = "sending", _("Sending")
+        PENDING = "pending", _("Waiting to send")
+        SENDING = "sending", _("Being sent")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
         SKIPPED = "skipped", _("Skipped")
