@@ -263,3 +263,14 @@ def test_batches_hold_at_most_the_batch_size(issue, readers, settings):
     while result := tasks.deliveries_send_batch(issue.pk):
         counts.append(sum(result.values()))
     assert counts == [2, 2, 1]
+
+
+def test_both_parts_travel_as_base64_utf8(send_issue, issue, readers):
+    """Not quoted-printable, which triples CJK text: each part is base64 UTF-8 and decodes back."""
+    send_issue(issue.slug)
+    mime = mail.outbox[0].message()
+    parts = [part for part in mime.walk() if not part.is_multipart()]
+    assert [part.get_content_type() for part in parts] == ["text/plain", "text/html"]
+    for part in parts:
+        assert part["Content-Transfer-Encoding"] == "base64"
+        assert "Helm 4 正式发布" in part.get_payload(decode=True).decode("utf-8")
