@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "csp",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "anymail",
     "newsletter",
     "editorial",
 ]
@@ -182,6 +183,52 @@ WHITENOISE_MIMETYPES = {".xsl": "text/xsl"}
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Digest <digest@localhost>")
+# Where the file-based backends write (newsletter.subscribers.mail_backends.FileOutboxBackend).
+if os.environ.get("EMAIL_FILE_PATH"):
+    EMAIL_FILE_PATH = os.environ["EMAIL_FILE_PATH"]
+# django-anymail (Amazon SES, Mailgun, Postmark…): every ANYMAIL_<NAME> variable
+# becomes ANYMAIL["<NAME>"], e.g. ANYMAIL_POSTMARK_SERVER_TOKEN or
+# ANYMAIL_WEBHOOK_SECRET (README.md, "Production email").
+ANYMAIL = {
+    name.removeprefix("ANYMAIL_"): value
+    for name, value in os.environ.items()
+    if name.startswith("ANYMAIL_")
+}
+
+# --- Subscribers and delivery (newsletter.subscribers) ---------------------
+# Background work goes to Celery workers on this broker (Redis). Unset, the
+# same tasks run inline in the process that queues them, after its commit:
+# `make demo` and the tests need no worker.
+CELERY_TASK_ALWAYS_EAGER = not os.environ.get("CELERY_BROKER_URL")
+# Inline, nothing is sent to a broker: name one that never opens a connection.
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or "memory://"
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_IGNORE_RESULT = True
+# A task is acknowledged when it has finished, and a task whose worker died is
+# handed to another: each task is safe to run twice (the delivery rows decide).
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Seconds before Redis hands an unacknowledged task (its worker died) to another worker.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)}
+# Recipients per sending task, emails per second per worker (0: as fast as
+# the mail server takes them), and how long a worker may hold a claimed batch.
+DIGEST_SEND_BATCH_SIZE = env_int("DIGEST_SEND_BATCH_SIZE", 100)
+DIGEST_SEND_RATE = env_int("DIGEST_SEND_RATE", 0)
+DIGEST_DELIVERY_LEASE_SECONDS = env_int("DIGEST_DELIVERY_LEASE_SECONDS", 600)
+# Seconds a subscription confirmation link stays valid (seven days).
+DIGEST_SUBSCRIBE_CONFIRM_MAX_AGE = env_int("DIGEST_SUBSCRIBE_CONFIRM_MAX_AGE", 7 * 24 * 3600)
+# Subscription requests allowed per client address and per email address (django-ratelimit).
+DIGEST_SUBSCRIBE_RATE_PER_ADDRESS = os.environ.get("DIGEST_SUBSCRIBE_RATE_PER_ADDRESS", "10/h")
+DIGEST_SUBSCRIBE_RATE_PER_EMAIL = os.environ.get("DIGEST_SUBSCRIBE_RATE_PER_EMAIL", "3/h")
+# The mailbox of the List-Unsubscribe mailto: link; mail to it reaches
+# anymail's inbound webhook, which unsubscribes the token in the subject.
+DIGEST_UNSUBSCRIBE_MAILTO = os.environ.get("DIGEST_UNSUBSCRIBE_MAILTO", "unsubscribe@localhost")
+# Open and click tracking of issue emails by the provider: off unless asked for.
+DIGEST_EMAIL_TRACKING = env_bool("DIGEST_EMAIL_TRACKING")
+# The client address rate limits count against: the one the login lockout uses.
+RATELIMIT_IP_META_KEY = "editorial.accounts.lockout.client_address"
 
 TAGGIT_CASE_INSENSITIVE = True
 

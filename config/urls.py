@@ -45,6 +45,9 @@ urlpatterns = [
         staff_member_required(MarkdownifyView.as_view()),
         name="markdownx_markdownify",
     ),
+    # django-anymail's webhooks: the provider's tracking events (bounces and
+    # complaints mark the subscriber) and inbound mail (mailto: unsubscribe).
+    path("anymail/", include("anymail.urls")),
     path("", include("editorial.urls")),
     path("api/v1/", include("newsletter.api.urls")),
     path(

@@ -1,28 +1,27 @@
 """Editorial emails: who hears about what.
 
 Every function here is called inside the transaction of the action it
-announces and queues its emails with `transaction.on_commit`: a rolled-back
+announces, renders its emails there and queues them for the background task
+`editorial.tasks.emails_send` once the transaction commits: a rolled-back
 action sends nothing, and a slow mail server never holds a row lock.
 Recipients are active users with an email address who have not opted out of
 that kind of email (`NotificationPreference`); nobody is told of their own
 action.
 """
 
-import logging
 from collections.abc import Iterable
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import EmailMessage, get_connection
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 
 from editorial.models import NotificationPreference, ReviewAssignment, ReviewComment
 from editorial.permissions.roles import Role
+from editorial.tasks import emails_send
+from newsletter.background import enqueue_on_commit
 from newsletter.models import Issue, Item
 
-logger = logging.getLogger(__name__)
 User = get_user_model()
 Kind = NotificationPreference.Kind
 
@@ -49,15 +48,6 @@ def _admin_url(item: Item) -> str:
     return settings.SITE_URL + reverse("admin:newsletter_item_change", args=[item.pk])
 
 
-def _deliver(messages: list[EmailMessage]) -> None:
-    # Runs after the commit: the action stands whatever the mail server says,
-    # so a delivery failure is logged rather than turned into an error page.
-    try:
-        get_connection().send_messages(messages)
-    except Exception:
-        logger.exception("Could not send %d editorial email(s)", len(messages))
-
-
 def _queue(users: Iterable, *, template: str, context: dict) -> int:
     """Render one email per user from `editorial/email/<template>.txt`, sent on commit.
 
@@ -69,10 +59,10 @@ def _queue(users: Iterable, *, template: str, context: dict) -> int:
         text = render_to_string(f"editorial/email/{template}.txt", {**context, "recipient": user})
         subject, _, body = text.strip().partition("\n")
         messages.append(
-            EmailMessage(subject=subject.strip(), body=body.strip() + "\n", to=[user.email])
+            {"subject": subject.strip(), "body": body.strip() + "\n", "to": [user.email]}
         )
     if messages:
-        transaction.on_commit(lambda: _deliver(messages))
+        enqueue_on_commit(emails_send, messages)
     return len(messages)
 
 
@@ -172,6 +162,6 @@ def invitation_sent(*, invitation, url: str, lifetime: str) -> int:
         },
     )
     subject, _, body = text.strip().partition("\n")
-    message = EmailMessage(subject=subject.strip(), body=body.strip() + "\n", to=[invitation.email])
-    transaction.on_commit(lambda: _deliver([message]))
+    message = {"subject": subject.strip(), "body": body.strip() + "\n", "to": [invitation.email]}
+    enqueue_on_commit(emails_send, [message])
     return 1

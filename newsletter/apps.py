@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class NewsletterConfig(AppConfig):
     name = "newsletter"
     verbose_name = _("Publication")
+
+    def ready(self):
+        from newsletter.subscribers import webhooks
+
+        webhooks.connect()

@@ -5,17 +5,15 @@ markdownx endpoint) validates with `newsletter.images.image_validate` and then
 calls `figure_create`. A figure's markup is made by `newsletter.rendering`.
 """
 
-import logging
-
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 
+from newsletter.background import enqueue_on_commit
 from newsletter.images import CleanImage
 from newsletter.models import Figure, Item, ItemFigure
 from newsletter.rendering import figure_pages_rerender
-from newsletter.renditions import renditions_delete, renditions_make
-
-logger = logging.getLogger(__name__)
+from newsletter.renditions import renditions_delete
+from newsletter.tasks import figure_renditions_make
 
 
 def _file_name(image: CleanImage) -> str:
@@ -26,7 +24,10 @@ def _file_name(image: CleanImage) -> str:
 def figure_create(
     *, image: CleanImage, alt_text: str, caption: str = "", uploaded_by=None
 ) -> tuple[Figure, bool]:
-    """Store `image` as a figure with its renditions; return (figure, created).
+    """Store `image` as a figure and queue its renditions; return (figure, created).
+
+    The renditions are made by a background task once the figure is committed
+    (`newsletter.tasks.figure_renditions_make`); until then pages show the original.
 
     The same picture stored before returns the existing figure untouched and
     stores nothing. Raises `ValidationError` when the alt text is missing.
@@ -63,11 +64,7 @@ def figure_create(
         if written:
             storage.delete(written)
         raise
-    try:
-        renditions_make(figure=figure)
-    except (OSError, ValueError):
-        # The figure still shows, from its original file; make_renditions retries.
-        logger.exception("Could not make the renditions of figure %s", figure.pk)
+    enqueue_on_commit(figure_renditions_make, figure.pk)
     return figure, True
 
 

@@ -446,3 +446,8 @@ def _placements_with_renditions() -> models.Prefetch:
         "item_figures",
         queryset=ItemFigure.objects.select_related("figure").prefetch_related("figure__renditions"),
     )
+
+
+# Subscribers and deliveries have a module of their own; imported here so that
+# Django and the migrations find them in the `newsletter` app.
+from newsletter.subscribers.models import Delivery, Subscriber  # noqa: E402, F401

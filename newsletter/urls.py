@@ -1,6 +1,7 @@
 from django.urls import path
 
 from newsletter import feeds, views
+from newsletter.subscribers import views as subscriber_views
 
 app_name = "newsletter"
 
@@ -22,4 +23,11 @@ urlpatterns = [
     path("feed/projects/<slug:slug>/", feeds.ProjectItemsFeed(), name="feed_project"),
     path("feed/sections/<slug:slug>/", feeds.SectionItemsFeed(), name="feed_section"),
     path("feed/tags/<str:slug>/", feeds.TagItemsFeed(), name="feed_tag"),
+    path("subscribe/", subscriber_views.subscribe, name="subscribe"),
+    path(
+        "subscribe/confirm/<str:token>/",
+        subscriber_views.subscribe_confirm,
+        name="subscribe_confirm",
+    ),
+    path("unsubscribe/<str:token>/", subscriber_views.unsubscribe, name="unsubscribe"),
 ]

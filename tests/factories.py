@@ -122,6 +122,7 @@ class FigureFactory(factory.django.DjangoModelFactory):
         import io
 
         from django.core.files.uploadedfile import SimpleUploadedFile
+        from django.test import TestCase
         from PIL import Image
 
         from newsletter.figures import figure_create
@@ -132,7 +133,9 @@ class FigureFactory(factory.django.DjangoModelFactory):
         buffer = io.BytesIO()
         image.save(buffer, "PNG")
         upload = SimpleUploadedFile(f"figure-{seed}.png", buffer.getvalue())
-        figure, _created = figure_create(image=image_validate(upload=upload), **kwargs)
+        # The renditions are made once the upload commits, as after a real upload.
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            figure, _created = figure_create(image=image_validate(upload=upload), **kwargs)
         return figure
 
 

@@ -108,6 +108,8 @@ class IssueAdmin(RolePermissionsMixin, admin.ModelAdmin):
             ("schedule/", views.issue_schedule, "newsletter_issue_schedule"),
             ("publish/", views.issue_publish, "newsletter_issue_publish"),
             ("withdraw/", views.issue_withdraw, "newsletter_issue_withdraw"),
+            ("send-test/", views.issue_send_test, "newsletter_issue_send_test"),
+            ("send/", views.issue_send, "newsletter_issue_send"),
         ]
         return [
             *(

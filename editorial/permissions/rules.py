@@ -155,6 +155,10 @@ RULES: dict[str, Callable] = {
     "issue.schedule": _EDITOR_ONLY,
     "issue.publish": _EDITOR_ONLY,
     "issue.withdraw": _EDITOR_ONLY,
+    "issue.send": _EDITOR_ONLY,
+    "subscriber.manage": _one_of(
+        Role.EDITOR, Role.ADMINISTRATOR, refusal=gettext_lazy("只有主编或管理员可以管理订阅者。")
+    ),
     "section.view": _NEWSROOM,
     "section.manage": _EDITOR_ONLY,
     "project.view": _NEWSROOM,

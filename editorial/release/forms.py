@@ -1,5 +1,5 @@
 """The release desk's forms: arranging items, placing one from the pool,
-scheduling and withdrawing an issue."""
+scheduling and withdrawing an issue, sending a test email."""
 
 from django import forms
 from django.utils.translation import gettext as _
@@ -21,6 +21,10 @@ class ScheduleForm(forms.Form):
 
 class WithdrawForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class SendTestForm(forms.Form):
+    to = forms.EmailField(label=_("Send a test to"), max_length=254)
 
 
 class PlaceItemForm(forms.Form):

@@ -1,5 +1,6 @@
 """The release desk of an issue: its items by section, the pool of approved
-items, the checklist, and the schedule, publish and withdraw buttons.
+items, the checklist, the schedule, publish and withdraw buttons, and, once
+the issue is out, sending it to subscribers with its delivery report.
 
 Mounted by the Issue admin's `get_urls()`; each POST calls one service of
 `editorial.release` and goes back to the desk with a message. Scheduling and
@@ -22,12 +23,19 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from editorial.errors import EditorialError, ReleaseRefused, report_refusal
 from editorial.permissions.rules import can
-from editorial.release import assembly, desk, publishing
+from editorial.release import assembly, desk, publishing, sending
 from editorial.release.checklist import issue_checklist
-from editorial.release.forms import ArrangeForm, PlaceItemForm, ScheduleForm, WithdrawForm
+from editorial.release.forms import (
+    ArrangeForm,
+    PlaceItemForm,
+    ScheduleForm,
+    SendTestForm,
+    WithdrawForm,
+)
 from editorial.release.preview import preview_url
 from editorial.review import with_open_comment_count
-from newsletter.models import Issue, Item, Section
+from newsletter.models import Issue, Item, Section, Subscriber
+from newsletter.subscribers.delivery import delivery_report
 
 
 def _issue_for_desk(request, model_admin, object_id) -> Issue:
@@ -103,8 +111,22 @@ def issue_release(request, object_id, *, model_admin):
         "audit_entries": issue.audit_entries.select_related("actor", "item")[:20],
         "notified_count": len(desk.release_plan(issue=issue).notified),
         "preview_url": preview_url(issue),
+        **_sending_context(request, issue),
     }
     return TemplateResponse(request, "editorial/admin/issue_release.html", context)
+
+
+def _sending_context(request, issue: Issue) -> dict:
+    """What the desk's "Send to subscribers" panel shows."""
+    report = delivery_report(issue=issue)
+    return {
+        "can_send": can(request.user, "issue.send", issue),
+        "send_test_form": SendTestForm(initial={"to": request.user.email}),
+        "test_sent": sending.issue_was_test_sent(issue),
+        "subscriber_count": Subscriber.objects.receiving().count(),
+        "delivery": report,
+        "sending_unfinished": report.counts["pending"] + report.counts["sending"] > 0,
+    }
 
 
 @_desk_action
@@ -219,3 +241,25 @@ def issue_withdraw(request, issue: Issue):
         issue=issue, actor=request.user, reason=form.cleaned_data["reason"]
     )
     return _("「%(issue)s」已撤回。") % {"issue": issue}
+
+
+@_desk_action
+def issue_send_test(request, issue: Issue):
+    """Send the issue's email to the address typed in (one's own), at once."""
+    form = SendTestForm(request.POST)
+    if not form.is_valid():
+        raise ReleaseRefused([_("请填写接收测试邮件的地址。")])
+    to = sending.issue_send_test(issue=issue, actor=request.user, to=form.cleaned_data["to"])
+    return _("测试邮件已发到 %(to)s。请检查无误后再发送给全部订阅者。") % {"to": to}
+
+
+@_desk_action
+def issue_send(request, issue: Issue):
+    """Send the issue to every confirmed subscriber; only after a test send."""
+    if not sending.issue_was_test_sent(issue):
+        raise ReleaseRefused([_("请先给自己发一封测试邮件,检查无误后再发送给全部订阅者。")])
+    created = sending.issue_send(issue=issue, actor=request.user)
+    return _("开始发送:%(count)d 位订阅者将收到「%(issue)s」。进度见下方发送报告。") % {
+        "count": created,
+        "issue": issue,
+    }

@@ -152,12 +152,15 @@ def _json(issue: Issue, blocks) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
-def issue_export(*, issue: Issue, export_format: str, preview: bool = False) -> str:
+def issue_export(
+    *, issue: Issue, export_format: str, preview: bool = False, unsubscribe_url: str = ""
+) -> str:
     """Return `issue` rendered in `export_format` (one of EXPORT_FORMATS).
 
     Links and images are absolute (SITE_URL), as the result is read away from
-    the site. Raises IssueNotPublicError (see `export_sections`) and ValueError
-    for an unknown format.
+    the site. An email (`email`, `html`) with `unsubscribe_url` ends with the
+    reader's unsubscribe link. Raises IssueNotPublicError (see
+    `export_sections`) and ValueError for an unknown format.
     """
     if export_format not in EXPORT_FORMATS:
         raise ValueError(
@@ -174,5 +177,6 @@ def issue_export(*, issue: Issue, export_format: str, preview: bool = False) -> 
         email = export_format == "email"
         context["stylesheet"] = _stylesheet("email.css" if email else "digest.css")
         context["email"] = email
+        context["unsubscribe_url"] = unsubscribe_url
         html = absolute_links(render_to_string("newsletter/export/issue.html", context))
         return css_inline.inline(html) if email else html

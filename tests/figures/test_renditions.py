@@ -61,10 +61,13 @@ def test_a_rendition_lost_to_a_race_is_not_duplicated(media_root):
     assert not any("w480-webp_" in name for name in samples.files_in(media_root))
 
 
-def test_an_animated_gif_keeps_its_animation_in_webp_and_its_original_as_fallback():
+def test_an_animated_gif_keeps_its_animation_in_webp_and_its_original_as_fallback(
+    django_capture_on_commit_callbacks,
+):
     """Animated WebP renditions only; browsers without WebP get the original GIF."""
     upload = samples.upload("meme.gif", samples.animated_gif(600, 300), "image/gif")
-    figure, _ = figure_create(image=image_validate(upload=upload), alt_text="梗图")
+    with django_capture_on_commit_callbacks(execute=True):
+        figure, _ = figure_create(image=image_validate(upload=upload), alt_text="梗图")
     specs = set(figure.renditions.values_list("spec", flat=True))
     assert specs == {"w480-webp", "w600-webp"}
     with figure.renditions.get(spec="w480-webp").file.open("rb") as stored:
@@ -99,3 +102,33 @@ def test_make_renditions_force_replaces_the_files(media_root, django_capture_on_
     new = set(figure.renditions.values_list("file", flat=True))
     assert len(new) == 6 and not old & new
     assert set(samples.files_in(media_root)) == new | {figure.image.name}
+
+
+def test_renditions_are_made_only_once_the_upload_commits(django_capture_on_commit_callbacks):
+    """A figure's renditions are background work queued on commit: none while it is uncommitted."""
+    upload = samples.upload("arch.png", samples.png_bytes(800, 400))
+    with django_capture_on_commit_callbacks() as callbacks:
+        figure, _ = figure_create(image=image_validate(upload=upload), alt_text="架构图")
+    assert not figure.renditions.exists()
+    assert len(callbacks) == 1
+    callbacks[0]()
+    assert set(figure.renditions.values_list("spec", flat=True)) == {
+        "w480-webp",
+        "w480-png",
+        "w800-webp",
+        "w800-png",
+    }
+
+
+def test_renditions_made_later_reach_the_items_that_already_show_the_figure(
+    django_capture_on_commit_callbacks,
+):
+    """A worker that makes renditions after an item embedded the figure re-renders the item."""
+    upload = samples.upload("arch.png", samples.png_bytes(800, 400))
+    with django_capture_on_commit_callbacks() as callbacks:
+        figure, _ = figure_create(image=image_validate(upload=upload), alt_text="架构图")
+    item = ItemFactory(body=f"![图](figure:{figure.pk})")
+    assert ".webp" not in item.body_html
+    callbacks[0]()
+    item.refresh_from_db()
+    assert "w480-webp" in item.body_html

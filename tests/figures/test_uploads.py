@@ -92,17 +92,18 @@ def test_the_item_figure_inline_refuses_a_bad_upload_and_keeps_the_item_form(
 
 
 def test_a_png_uploaded_in_the_figure_admin_is_stored_with_webp_renditions(
-    admin_client, admin_user
+    admin_client, admin_user, django_capture_on_commit_callbacks
 ):
-    """A 2000 px PNG gets 480, 960 and 1600 px renditions in WebP and PNG."""
-    response = admin_client.post(
-        reverse("admin:newsletter_figure_add"),
-        {
-            "image": samples.upload("arch.png", samples.png_bytes()),
-            "alt_text": "架构图",
-            "caption": "",
-        },
-    )
+    """A 2000 px PNG gets 480, 960 and 1600 px renditions in WebP and PNG once it commits."""
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            reverse("admin:newsletter_figure_add"),
+            {
+                "image": samples.upload("arch.png", samples.png_bytes()),
+                "alt_text": "架构图",
+                "caption": "",
+            },
+        )
     assert response.status_code == 302
     figure = Figure.objects.get()
     assert (figure.width, figure.height, figure.alt_text) == (2000, 1000, "架构图")
@@ -115,17 +116,20 @@ def test_a_png_uploaded_in_the_figure_admin_is_stored_with_webp_renditions(
             assert (image.format, image.width) == ("WEBP", rendition.width)
 
 
-def test_a_jpeg_with_gps_dropped_into_the_editor_is_stored_without_exif(admin_client, media_root):
+def test_a_jpeg_with_gps_dropped_into_the_editor_is_stored_without_exif(
+    admin_client, media_root, django_capture_on_commit_callbacks
+):
     """The markdownx endpoint answers with the Markdown to insert; no EXIF is kept anywhere."""
-    response = admin_client.post(
-        reverse("admin:newsletter_figure_markdownx_upload"),
-        {
-            "image": samples.upload("beijing-trip.jpg", samples.jpeg_with_gps(), "image/jpeg"),
-            "alt_text": "北京胡同里的自行车",
-            "caption": "摄于 2025 年秋",
-        },
-        **XHR,
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            reverse("admin:newsletter_figure_markdownx_upload"),
+            {
+                "image": samples.upload("beijing-trip.jpg", samples.jpeg_with_gps(), "image/jpeg"),
+                "alt_text": "北京胡同里的自行车",
+                "caption": "摄于 2025 年秋",
+            },
+            **XHR,
+        )
     assert response.status_code == 201
     figure = Figure.objects.get()
     assert response.json()["image_code"] == f"![北京胡同里的自行车](figure:{figure.pk})"
