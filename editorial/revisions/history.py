@@ -17,6 +17,7 @@ from reversion.models import Version
 
 from newsletter.models import FurtherReading, Item
 from newsletter.rendering import item_render
+from newsletter.search.index import search_index_update
 
 # What a revision diff and a revert cover: the words, not the workflow. State,
 # placement and version belong to the workflow and are never rolled back.
@@ -151,6 +152,7 @@ def item_revert(*, item: Item, version: Version, actor) -> Item:
         locked.version += 1
         locked.save()
         item_render(item=locked)
+        search_index_update(items=[locked])
         locked.further_reading.all().delete()
         FurtherReading.objects.bulk_create(
             FurtherReading(

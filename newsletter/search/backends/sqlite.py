@@ -1,0 +1,106 @@
+"""SQLite: an FTS5 table over the token streams, ranked by bm25().
+
+The FTS5 table `newsletter_search_fts` reads its text from the search entries
+(external content) and follows them through triggers (migration 0006). Its
+tokenizer, unicode61 without diacritic folding, reads each stored token as one
+word, since tokens are letters and digits only (`analysis`).
+"""
+
+import difflib
+
+from django.db import connection
+from django.db.models import Q, QuerySet
+from django.db.models.functions import Length
+
+from newsletter.models import SearchWord
+from newsletter.search.backends.base import SQL, STREAMS, TITLE_STREAMS, WEIGHTS, SearchBackend
+from newsletter.search.query import Conjunction, Query, Term
+
+TABLE = "newsletter_search_fts"
+# How alike two words must be (difflib's ratio) to offer one for the other.
+CUTOFF = 0.75
+
+
+def _term(term: Term) -> str:
+    # A quoted string is a phrase of its tokens; quotes inside are doubled.
+    return '"' + " ".join(term.tokens).replace('"', '""') + '"'
+
+
+def _conjunction(conjunction: Conjunction) -> str:
+    text = " AND ".join(_term(term) for term in conjunction)
+    return f"({text})" if len(conjunction) > 1 else text
+
+
+def fts5_positive(query: Query) -> str:
+    """Return the FTS5 expression every matching item satisfies, exclusions aside."""
+    clauses = []
+    for clause in query.clauses:
+        text = " OR ".join(_conjunction(c) for c in clause.alternatives)
+        clauses.append(f"({text})" if len(clause.alternatives) > 1 else text)
+    return " AND ".join(clauses)
+
+
+def fts5_query(query: Query) -> str:
+    """Return `query` as an FTS5 MATCH expression."""
+    positive = fts5_positive(query)
+    if not query.excluded:
+        return positive
+    excluded = " OR ".join(_conjunction(c) for c in query.excluded)
+    return f"({positive}) NOT ({excluded})"
+
+
+def _columns(names) -> str:
+    return "{" + " ".join(names) + "}"
+
+
+class SQLiteBackend(SearchBackend):
+    source = TABLE
+    key = f"{TABLE}.rowid"
+
+    def unindexed(self, column: str) -> str:
+        # "rowid IN (public items)" would reach FTS5 as one rowid lookup per
+        # public item, each re-running the MATCH: quadratic. A unary plus
+        # keeps SQLite from using a column as a lookup key.
+        return f"+{column}"
+
+    def match_sql(self, query: Query) -> SQL:
+        return f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s", [fts5_query(query)]
+
+    def match_condition(self, query: Query) -> SQL:
+        return f"{TABLE} MATCH %s", [fts5_query(query)]
+
+    def _rows_matching(self, expression: str) -> SQL:
+        # A subquery of its own: bm25() belongs to the outer query's MATCH.
+        return f"{self.key} IN (SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s)", [expression]
+
+    def title_condition(self, query: Query) -> SQL:
+        return self._rows_matching(f"{_columns(TITLE_STREAMS)} : ({fts5_positive(query)})")
+
+    def phrase_condition(self, query: Query) -> SQL | None:
+        phrase = query.phrase
+        return None if phrase is None else self._rows_matching(_term(phrase))
+
+    def score_order(self, query: Query) -> SQL:
+        weights = ", ".join(str(WEIGHTS[weight]) for _name, weight in STREAMS)
+        # bm25() is negative, the best match lowest.
+        return f"bm25({TABLE}, {weights})", []
+
+    def similar_words(self, word: str, *, limit: int) -> list[str]:
+        # No trigram index here: the words of about the same length that share
+        # the first or the last letter, compared by difflib.
+        candidates = (
+            SearchWord.objects.annotate(length=Length("word"))
+            .filter(length__gte=len(word) - 2, length__lte=len(word) + 2)
+            .filter(Q(word__startswith=word[0]) | Q(word__endswith=word[-1]))
+            .values_list("word", flat=True)
+        )
+        return difflib.get_close_matches(word, list(candidates), n=limit, cutoff=CUTOFF)
+
+    def closest(self, queryset: QuerySet, *, field: str, text: str, limit: int) -> list:
+        rows = {getattr(row, field).lower(): row for row in queryset}
+        names = difflib.get_close_matches(text.lower(), list(rows), n=limit, cutoff=0.5)
+        return [rows[name] for name in names]
+
+    def optimize(self) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(f"INSERT INTO {TABLE}({TABLE}) VALUES ('optimize')")
