@@ -19,6 +19,7 @@ import django  # noqa: E402
 
 django.setup()
 
+import search  # noqa: E402  (bench/search.py)
 from django.core.management import call_command  # noqa: E402
 from django.http import HttpResponse  # noqa: E402
 from django.test import Client, override_settings  # noqa: E402
@@ -65,6 +66,7 @@ def main() -> None:
     print(f"baseline: trivial Django view {baseline:.2f} ms (= 1.0x)")
     for name, milliseconds in rows:
         print(f"{name:40s} {milliseconds:8.2f} ms  {milliseconds / baseline:6.1f}x baseline")
+    search.run()
 
 
 if __name__ == "__main__":

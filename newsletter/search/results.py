@@ -17,9 +17,9 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
-from newsletter.models import Item
+from newsletter.models import Issue, Item
 from newsletter.search.backends import backend
-from newsletter.search.backends.base import FacetRow
+from newsletter.search.backends.base import SQL, FacetRow, visible_sql
 from newsletter.search.highlight import highlight, snippet, terms_pattern
 from newsletter.search.query import Query, parse_query
 from newsletter.search.suggestions import (
@@ -93,19 +93,25 @@ class Facets:
 
 @dataclass(frozen=True)
 class SearchHit:
-    """A found item with its title and best passage, the query's terms marked."""
+    """A found item as the results list shows it: title and best passage with the
+    query's terms marked, where it appeared, and links."""
 
-    item: Item
-    title: SafeString
+    pk: int
+    title: str
+    marked_title: SafeString
     snippet: SafeString
+    url: str
+    issue_title: str
+    issue_url: str
+    section: str
 
 
 class RankedHits(Sequence):
     """The results in rank order, fetched a page at a time (what Paginator slices)."""
 
-    def __init__(self, *, query: Query, candidates: QuerySet[Item], total: int) -> None:
+    def __init__(self, *, query: Query, visible: SQL, total: int) -> None:
         self.query = query
-        self.candidates = candidates
+        self.visible = visible
         self.total = total
         self.pattern = terms_pattern(query.terms)
 
@@ -119,34 +125,37 @@ class RankedHits(Sequence):
         if stop <= start:
             return []
         ids = backend().ranked_ids(
-            query=self.query, candidates=self.candidates, limit=stop - start, offset=start
+            query=self.query, visible=self.visible, limit=stop - start, offset=start
         )
-        items = (
-            Item.objects.public()
-            .filter(pk__in=ids)
-            .select_related("issue", "section", "search_entry")
-            .only(
-                "title",
-                "position",
-                "issue__slug",
-                "issue__title",
-                "issue__publish_at",
-                "section__name",
-                "section__slug",
-                "section__emoji",
-                "search_entry__text",
+        # The ids passed the visibility rule's own SQL (`visible`). Plain
+        # rows rather than models: a page shows a few fields of twenty items.
+        rows = {
+            row[0]: row
+            for row in Item.objects.filter(pk__in=ids).values_list(
+                "pk", "title", "issue__slug", "issue__title", "section__name", "search_entry__text"
             )
-            .in_bulk()
-        )
-        return [
-            SearchHit(
-                item=items[pk],
-                title=highlight(items[pk].title, self.pattern),
-                snippet=snippet(items[pk].search_entry.text, self.pattern),
+        }
+        issue_urls: dict[str, str] = {}
+        hits = []
+        for pk in ids:
+            if pk not in rows:
+                continue
+            _pk, title, issue_slug, issue_title, section, text = rows[pk]
+            if issue_slug not in issue_urls:
+                issue_urls[issue_slug] = Issue(slug=issue_slug).get_absolute_url()
+            hits.append(
+                SearchHit(
+                    pk=pk,
+                    title=title,
+                    marked_title=highlight(title, self.pattern),
+                    snippet=snippet(text or "", self.pattern),
+                    url=f"{issue_urls[issue_slug]}#{Item(pk=pk).anchor}",
+                    issue_title=issue_title or issue_slug,
+                    issue_url=issue_urls[issue_slug],
+                    section=section or "",
+                )
             )
-            for pk in ids
-            if pk in items
-        ]
+        return hits
 
 
 @dataclass
@@ -176,10 +185,10 @@ def _facet(rows: list[FacetRow], *, kind: str, active: str) -> list[FacetValue]:
     return values[:MAX_FACET_VALUES]
 
 
-def facets_count(*, query: Query, candidates: QuerySet[Item], filters: SearchFilters) -> Facets:
-    """Return how many `candidates` matching `query` fall in each section, project,
+def facets_count(*, query: Query, visible: SQL, filters: SearchFilters) -> Facets:
+    """Return how many `visible` items matching `query` fall in each section, project,
     tag and year (years in the site's time zone). One query."""
-    rows = backend().facet_rows(query=query, candidates=candidates)
+    rows = backend().facet_rows(query=query, visible=visible)
     years: Counter[int] = Counter()
     for kind, published, _label, count in rows:
         if kind == "published":
@@ -201,7 +210,7 @@ def search_count(query: Query) -> int:
     """Return how many public items match `query`."""
     if not query:
         return 0
-    return backend().match_count(query=query, candidates=Item.objects.public())
+    return backend().match_count(query=query, visible=visible_sql(Item.objects.public()))
 
 
 def search_results(*, text: str, filters: SearchFilters, page_number=1) -> SearchResults:
@@ -212,16 +221,18 @@ def search_results(*, text: str, filters: SearchFilters, page_number=1) -> Searc
     when nothing matches, the closest names and a spelling hint.
     """
     query = parse_query(text)
-    candidates = filters.apply(Item.objects.public())
+    public = visible_sql(Item.objects.public())
+    visible = visible_sql(filters.apply(Item.objects.public())) if filters else public
     facets = Facets()
     if query:
-        facets = facets_count(query=query, candidates=candidates, filters=filters)
-    hits = RankedHits(query=query, candidates=candidates, total=facets.total)
+        facets = facets_count(query=query, visible=visible, filters=filters)
+    hits = RankedHits(query=query, visible=visible, total=facets.total)
     page = Paginator(hits, PAGE_SIZE).get_page(page_number)
     results = SearchResults(query=query, filters=filters, page=page, facets=facets)
     if query:
-        results.suggestions = named_in_query(query)
-    if query and not facets.total:
-        results.closest = closest_names(query)
-        results.spelling = spelling_hint(query, count=search_count)
+        # Tags are offered when a public item carries them, whatever the filters.
+        results.suggestions = named_in_query(query, visible=public)
+        if not facets.total:
+            results.closest = closest_names(query, visible=public)
+            results.spelling = spelling_hint(query, count=search_count)
     return results

@@ -10,16 +10,13 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.contrib.contenttypes.models import ContentType
-from django.db.models import Exists, OuterRef, Value
-from django.db.models.functions import Lower, StrIndex
 from django.urls import reverse
-from taggit.models import Tag
 
 from newsletter.formats.projects import match_projects
-from newsletter.models import Item, Project, SearchWord
+from newsletter.models import Project, SearchWord
 from newsletter.search.analysis import latin_words
 from newsletter.search.backends import backend
+from newsletter.search.backends.base import SQL
 from newsletter.search.query import Query, parse_query
 
 MAX_SUGGESTIONS = 3
@@ -35,34 +32,25 @@ class Suggestion:
     url: str
 
 
-def _project(project: Project) -> Suggestion:
-    return Suggestion(kind="project", name=project.name, url=project.get_absolute_url())
-
-
-def _tag(tag: Tag) -> Suggestion:
+def _project(slug: str, name: str) -> Suggestion:
     return Suggestion(
-        kind="tag", name=tag.name, url=reverse("newsletter:tag_detail", kwargs={"slug": tag.slug})
+        kind="project", name=name, url=reverse("newsletter:project_detail", kwargs={"slug": slug})
     )
 
 
-def public_tags():
-    """Return the tags carried by at least one public item.
-
-    An EXISTS per tag, so that a filter on the names applies first.
-    """
-    tagged = Item.tags.through.objects.filter(
-        tag=OuterRef("pk"),
-        content_type=ContentType.objects.get_for_model(Item),
-        object_id__in=Item.objects.public().values("pk"),
+def _tag(slug: str, name: str) -> Suggestion:
+    return Suggestion(
+        kind="tag", name=name, url=reverse("newsletter:tag_detail", kwargs={"slug": slug})
     )
-    return Tag.objects.filter(Exists(tagged))
 
 
-def named_in_query(query: Query) -> list[Suggestion]:
+def named_in_query(query: Query, *, visible: SQL) -> list[Suggestion]:
     """Return the projects and public tags whose name (or alias) the query holds.
 
-    Latin names must stand as whole words ("Helm" is not in "helmet"); longer
-    names win ("Gateway API" rather than "API"). Two queries.
+    `visible` is the SQL of the public items' ids (`visible_sql`). Latin
+    names must stand as
+    whole words ("Helm" is not in "helmet"); longer names win ("Gateway API"
+    rather than "API"). Two queries.
     """
     text = query.text
     # Plain rows, not models: the whole catalogue is read on every search.
@@ -73,41 +61,39 @@ def named_in_query(query: Query) -> list[Suggestion]:
     named = match_projects(
         text, [(slug, f"{name},{aliases}") for slug, (name, aliases) in catalogue.items()]
     )
-    found = [
-        Suggestion(
-            kind="project",
-            name=catalogue[slug][0],
-            url=reverse("newsletter:project_detail", kwargs={"slug": slug}),
-        )
-        for slug in named
-    ]
+    found = [_project(slug, catalogue[slug][0]) for slug in named]
     # The database narrows the tags to names inside the query; the same
     # whole-word rule as for projects then decides.
-    tags = {
-        tag.slug: tag
-        for tag in public_tags()
-        .annotate(position=StrIndex(Value(text.lower()), Lower("name")))
-        .filter(position__gt=0)
-    }
+    tags = dict(backend().tags_within(text=text, visible=visible))
     found += [
-        _tag(tags[slug])
-        for slug in match_projects(text, [(tag.slug, [tag.name]) for tag in tags.values()])
+        _tag(slug, tags[slug])
+        for slug in match_projects(text, [(slug, [name]) for slug, name in tags.items()])
     ]
     return found[: MAX_SUGGESTIONS * 2]
 
 
-def closest_names(query: Query) -> list[Suggestion]:
+def closest_names(query: Query, *, visible: SQL) -> list[Suggestion]:
     """Return the projects and public tags whose names are closest to the query.
 
     Trigram similarity on PostgreSQL, difflib on SQLite. Two queries.
     """
     search_backend = backend()
-    text = query.text
-    projects = search_backend.closest(
-        Project.objects.only("slug", "name"), field="name", text=text, limit=MAX_SUGGESTIONS
-    )
-    tags = search_backend.closest(public_tags(), field="name", text=text, limit=MAX_SUGGESTIONS)
-    return [*map(_project, projects), *map(_tag, tags)]
+    projects = search_backend.projects_sql()
+    tags = search_backend.public_tags_sql(visible=visible)
+    return [
+        *(
+            _project(slug, name)
+            for slug, name in search_backend.closest(
+                names=projects, text=query.text, limit=MAX_SUGGESTIONS
+            )
+        ),
+        *(
+            _tag(slug, name)
+            for slug, name in search_backend.closest(
+                names=tags, text=query.text, limit=MAX_SUGGESTIONS
+            )
+        ),
+    ]
 
 
 def spelling_hint(query: Query, *, count: Callable[[Query], int]) -> str | None:

@@ -8,8 +8,6 @@ Names and words are compared by trigram similarity (pg_trgm).
 """
 
 from django.db import connection
-from django.db.models import FloatField, Func, QuerySet, Value
-from django.db.models.functions import Lower
 
 from newsletter.search.backends.base import SQL, WEIGHTS, SearchBackend
 from newsletter.search.query import Conjunction, Query, Term
@@ -22,13 +20,6 @@ RANK_NORMALIZATION = 1
 # Trigram similarity a name or word needs to be offered.
 NAME_SIMILARITY = 0.3
 WORD_SIMILARITY = 0.4
-
-
-class Similarity(Func):
-    """pg_trgm's similarity(a, b): shared trigrams over all trigrams, 0 to 1."""
-
-    function = "similarity"
-    output_field = FloatField()
 
 
 def _lexeme(token: str, weight: str) -> str:
@@ -71,9 +62,6 @@ class PostgreSQLBackend(SearchBackend):
     source = TABLE
     key = f"{TABLE}.item_id"
 
-    def match_sql(self, query: Query) -> SQL:
-        return f"SELECT item_id FROM {TABLE} WHERE document @@ %s::tsquery", [tsquery(query)]
-
     def match_condition(self, query: Query) -> SQL:
         return f"{TABLE}.document @@ %s::tsquery", [tsquery(query)]
 
@@ -86,9 +74,11 @@ class PostgreSQLBackend(SearchBackend):
             return None
         return f"{TABLE}.document @@ %s::tsquery", [_term(phrase, "")]
 
-    def score_order(self, query: Query) -> SQL:
+    lower_score_is_better = False
+
+    def score(self, query: Query) -> SQL:
         return (
-            f"ts_rank_cd(%s::float4[], {TABLE}.document, %s::tsquery, %s) DESC",
+            f"ts_rank_cd(%s::float4[], {TABLE}.document, %s::tsquery, %s)",
             [RANK_WEIGHTS, tsquery_positive(query), RANK_NORMALIZATION],
         )
 
@@ -102,12 +92,19 @@ class PostgreSQLBackend(SearchBackend):
             )
             return [row[0] for row in cursor.fetchall()]
 
-    def closest(self, queryset: QuerySet, *, field: str, text: str, limit: int) -> list:
-        return list(
-            queryset.annotate(similarity=Similarity(Lower(field), Value(text.lower())))
-            .filter(similarity__gte=NAME_SIMILARITY)
-            .order_by("-similarity", field)[:limit]
+    def closest(self, *, names: SQL, text: str, limit: int) -> list[tuple[str, str]]:
+        names_sql, names_params = names
+        sql = (
+            f"SELECT slug, name FROM ({names_sql}) AS names"
+            " WHERE similarity(LOWER(name), %s) >= %s"
+            " ORDER BY similarity(LOWER(name), %s) DESC, name LIMIT %s"
         )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*names_params, text.lower(), NAME_SIMILARITY, text.lower(), limit])
+            return cursor.fetchall()
+
+    def position(self, needle: str, haystack: str) -> str:
+        return f"STRPOS({haystack}, {needle})"
 
     def optimize(self) -> None:
         # Fresh statistics, so the planner knows the GIN index is worth using.

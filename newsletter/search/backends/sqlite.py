@@ -9,7 +9,7 @@ word, since tokens are letters and digits only (`analysis`).
 import difflib
 
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.db.models.functions import Length
 
 from newsletter.models import SearchWord
@@ -17,8 +17,9 @@ from newsletter.search.backends.base import SQL, STREAMS, TITLE_STREAMS, WEIGHTS
 from newsletter.search.query import Conjunction, Query, Term
 
 TABLE = "newsletter_search_fts"
-# How alike two words must be (difflib's ratio) to offer one for the other.
+# How alike two words (difflib's ratio) or two names must be to offer one for the other.
 CUTOFF = 0.75
+NAME_CUTOFF = 0.5
 
 
 def _term(term: Term) -> str:
@@ -58,13 +59,12 @@ class SQLiteBackend(SearchBackend):
     key = f"{TABLE}.rowid"
 
     def unindexed(self, column: str) -> str:
-        # "rowid IN (public items)" would reach FTS5 as one rowid lookup per
-        # public item, each re-running the MATCH: quadratic. A unary plus
-        # keeps SQLite from using a column as a lookup key.
+        # A unary plus keeps SQLite from using `column` as a lookup key. Else
+        # "rowid IN (public items)" reaches FTS5 as one rowid lookup per
+        # public item, each re-running the MATCH (quadratic); and the facet
+        # counts read the items' rows, each past its long body, rather than
+        # scan an index that holds their section and issue.
         return f"+{column}"
-
-    def match_sql(self, query: Query) -> SQL:
-        return f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s", [fts5_query(query)]
 
     def match_condition(self, query: Query) -> SQL:
         return f"{TABLE} MATCH %s", [fts5_query(query)]
@@ -80,9 +80,14 @@ class SQLiteBackend(SearchBackend):
         phrase = query.phrase
         return None if phrase is None else self._rows_matching(_term(phrase))
 
-    def score_order(self, query: Query) -> SQL:
+    # SQLite keeps the order of a CROSS JOIN: it then reads the projects and
+    # tags of the hits only, through their indexes, not every link of the site.
+    hits_join = "CROSS JOIN"
+    # bm25() is negative, the best match lowest.
+    lower_score_is_better = True
+
+    def score(self, query: Query) -> SQL:
         weights = ", ".join(str(WEIGHTS[weight]) for _name, weight in STREAMS)
-        # bm25() is negative, the best match lowest.
         return f"bm25({TABLE}, {weights})", []
 
     def similar_words(self, word: str, *, limit: int) -> list[str]:
@@ -96,10 +101,15 @@ class SQLiteBackend(SearchBackend):
         )
         return difflib.get_close_matches(word, list(candidates), n=limit, cutoff=CUTOFF)
 
-    def closest(self, queryset: QuerySet, *, field: str, text: str, limit: int) -> list:
-        rows = {getattr(row, field).lower(): row for row in queryset}
-        names = difflib.get_close_matches(text.lower(), list(rows), n=limit, cutoff=0.5)
-        return [rows[name] for name in names]
+    def closest(self, *, names: SQL, text: str, limit: int) -> list[tuple[str, str]]:
+        with connection.cursor() as cursor:
+            cursor.execute(*names)
+            rows = {name.lower(): (slug, name) for slug, name in cursor.fetchall()}
+        found = difflib.get_close_matches(text.lower(), list(rows), n=limit, cutoff=NAME_CUTOFF)
+        return [rows[name] for name in found]
+
+    def position(self, needle: str, haystack: str) -> str:
+        return f"INSTR({haystack}, {needle})"
 
     def optimize(self) -> None:
         with connection.cursor() as cursor:
