@@ -19,13 +19,14 @@ import django  # noqa: E402
 
 django.setup()
 
+
 from django.core.management import call_command  # noqa: E402
 from django.http import HttpResponse  # noqa: E402
 from django.test import Client, override_settings  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 from django.urls import include, path  # noqa: E402
 
-from bench import sending  # noqa: E402
+from bench import search, sending  # noqa: E402
 from newsletter.markdown import render_markdown  # noqa: E402
 from newsletter.models import Item  # noqa: E402
 
@@ -67,6 +68,7 @@ def main() -> None:
     for name, milliseconds in rows:
         print(f"{name:40s} {milliseconds:8.2f} ms  {milliseconds / baseline:6.1f}x baseline")
     sending.run()
+    search.run()
 
 
 if __name__ == "__main__":

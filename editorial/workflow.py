@@ -21,6 +21,7 @@ from editorial.models import AuditAction, AuditEntry, ReviewComment
 from editorial.permissions.rules import can, issue_is_released, require
 from editorial.review import comment_write
 from newsletter.models import Item
+from newsletter.search.index import search_index_update
 
 
 @dataclass(frozen=True)
@@ -252,6 +253,9 @@ def item_correct(*, item: Item, actor, note: str, changed_fields: Iterable[str] 
             raise ItemRefused(
                 _("《%(title)s》还没有通过审校,直接修改即可,不需要勘误。") % {"title": item}
             )
+        # The corrected text is what readers now find (the caller saved it in
+        # this transaction).
+        search_index_update(items=[item])
         return audit_entry_create(
             actor=actor,
             action=AuditAction.ITEM_CORRECT,

@@ -448,6 +448,62 @@ def _placements_with_renditions() -> models.Prefetch:
     )
 
 
+class SearchEntry(models.Model):
+    """A public item as the search index holds it: its fields cut into tokens.
+
+    Written only by `newsletter.search.index`, for public items only, in the
+    transaction that publishes, withdraws or corrects them. Each field is kept
+    as two space-separated token streams: the words as cut (`title`), and the
+    shorter dictionary words inside them (`title_parts`). The database indexes
+    the streams itself: on SQLite an FTS5 table fed by triggers, on PostgreSQL
+    a weighted tsvector column computed from them (migration 0006).
+    """
+
+    item = models.OneToOneField(
+        Item,
+        verbose_name=_("item"),
+        related_name="search_entry",
+        on_delete=models.CASCADE,
+        primary_key=True,
+    )
+    title = models.TextField(_("title"))
+    title_parts = models.TextField(blank=True)
+    original_title = models.TextField(_("original title"), blank=True)
+    original_title_parts = models.TextField(blank=True)
+    remark = models.TextField(_("editor's remark"), blank=True)
+    remark_parts = models.TextField(blank=True)
+    body = models.TextField(_("body"), blank=True)
+    body_parts = models.TextField(blank=True)
+    text = models.TextField(
+        blank=True, help_text=_("The body and remark as plain text, where snippets come from.")
+    )
+
+    class Meta:
+        verbose_name = _("search entry")
+        verbose_name_plural = _("search entries")
+
+    def __str__(self) -> str:
+        return str(self.item_id)
+
+
+class SearchWord(models.Model):
+    """A Latin word seen in an indexed item: where spelling hints come from.
+
+    Words are added as items are indexed and kept until the index is rebuilt;
+    a hint is only offered when the corrected query finds public items, so a
+    word of a withdrawn item never shows.
+    """
+
+    word = models.CharField(_("word"), max_length=64, unique=True)
+
+    class Meta:
+        verbose_name = _("search word")
+        verbose_name_plural = _("search words")
+
+    def __str__(self) -> str:
+        return self.word
+
+
 # Subscribers and deliveries have a module of their own; imported here so that
 # Django and the migrations find them in the `newsletter` app.
 from newsletter.subscribers.models import Delivery, Subscriber  # noqa: E402, F401

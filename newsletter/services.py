@@ -17,6 +17,7 @@ from newsletter.formats.parsing import parse_issue
 from newsletter.formats.projects import match_projects
 from newsletter.models import FurtherReading, Issue, Item, Project, Section
 from newsletter.rendering import issue_render, item_render
+from newsletter.search.index import search_index_update_issue
 
 ISSUE_SLUG = re.compile(r"^(?P<year>\d{4})-(?P<month>\d{2})$")
 
@@ -135,4 +136,7 @@ def issue_import(
         issue.items.all().delete()
         state = Item.State.APPROVED if released else Item.State.DRAFT
         count = _write_sections(issue=issue, sections=parsed.sections, state=state)
+        # The replaced items took their entries with them; a published import is
+        # searchable once this commits.
+        search_index_update_issue(issue=issue)
     return issue, count

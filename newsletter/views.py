@@ -1,15 +1,16 @@
 """Public pages. Thin: each view asks a selector and renders a template."""
 
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.templatetags.static import static
 from django.views.decorators.http import require_safe
 from taggit.models import Tag
 
-from newsletter import search, selectors
+from newsletter import selectors
 from newsletter.formats import exports
 from newsletter.models import Issue, Project, Section
+from newsletter.search.query import MAX_QUERY_LENGTH
+from newsletter.search.results import SearchFilters, search_results
 
 
 def _issue_page(request, issue: Issue, *, is_front_page: bool = False):
@@ -87,25 +88,18 @@ def tag_detail(request, slug: str):
     return render(request, "newsletter/tag_detail.html", {"tag": tag, "items": items})
 
 
-SEARCH_PAGE_SIZE = 20
-
-
 @require_safe
 def search_page(request):
-    """Search public items; the query is echoed back escaped."""
-    query = request.GET.get("q", "").strip()[: search.MAX_QUERY_LENGTH]
-    page = None
-    results = []
-    if query:
-        page = Paginator(search.search_items(query), SEARCH_PAGE_SIZE).get_page(
-            request.GET.get("page")
+    """Search public items, with facets and suggestions; the query is echoed back escaped."""
+    text = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
+    results = None
+    if text:
+        results = search_results(
+            text=text,
+            filters=SearchFilters.from_params(request.GET),
+            page_number=request.GET.get("page"),
         )
-        results = search.results_with_snippets(list(page.object_list), query)
-    return render(
-        request,
-        "newsletter/search.html",
-        {"query": query, "page": page, "results": results},
-    )
+    return render(request, "newsletter/search.html", {"query": text, "results": results})
 
 
 @require_safe

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from newsletter.models import FurtherReading, Issue, Item, Project, Section
 from newsletter.rendering import issue_render, item_render
+from newsletter.search.index import search_index_update
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -65,7 +66,7 @@ class IssueFactory(factory.django.DjangoModelFactory):
 
 
 class ItemFactory(factory.django.DjangoModelFactory):
-    """A draft item, its body and remark rendered and its figures placed."""
+    """A draft item, its body and remark rendered, its figures placed, indexed if public."""
 
     class Meta:
         model = Item
@@ -83,8 +84,11 @@ class ItemFactory(factory.django.DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
-        # Stored the way the services store one: saved, then rendered.
-        return item_render(item=super()._create(model_class, *args, **kwargs))
+        # Stored the way the services store one: saved, then rendered, and in
+        # the search index when it is public (as publishing would index it).
+        item = item_render(item=super()._create(model_class, *args, **kwargs))
+        search_index_update(items=[item])
+        return item
 
 
 class FurtherReadingFactory(factory.django.DjangoModelFactory):

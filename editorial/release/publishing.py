@@ -17,6 +17,7 @@ from editorial.models import AuditAction
 from editorial.permissions.rules import issue_is_released, require
 from editorial.release.checklist import checklist_require
 from newsletter.models import Issue
+from newsletter.search.index import search_index_update_issue
 
 
 def issue_schedule(*, issue: Issue, actor, publish_at: datetime) -> Issue:
@@ -50,11 +51,14 @@ def issue_schedule(*, issue: Issue, actor, publish_at: datetime) -> Issue:
 def _issue_move(
     issue: Issue, *, actor, action: AuditAction, to_status: str, note: str = "", data=None
 ) -> Issue:
-    """Set the issue's status, save it validated, and write its one audit row."""
+    """Set the issue's status, save it validated, index what is now public, write one audit row."""
     from_status = issue.status
     issue.status = to_status
     issue.full_clean()
     issue.save()
+    # In the same transaction: published items become searchable, withdrawn
+    # ones stop being found, as the move commits.
+    search_index_update_issue(issue=issue)
     audit_entry_create(
         actor=actor,
         action=action,

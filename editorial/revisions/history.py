@@ -18,6 +18,7 @@ from reversion.models import Version
 from editorial.models import AuditAction, AuditEntry
 from newsletter.models import FurtherReading, Item
 from newsletter.rendering import item_render
+from newsletter.search.index import search_index_update
 
 # What a revision diff and a revert cover: the words, not the workflow. State,
 # placement and version belong to the workflow and are never rolled back.
@@ -193,6 +194,7 @@ def item_revert(*, item: Item, version: Version, actor) -> Item:
         locked.version += 1
         locked.save()
         item_render(item=locked)
+        search_index_update(items=[locked])
         locked.further_reading.all().delete()
         FurtherReading.objects.bulk_create(
             FurtherReading(

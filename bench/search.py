@@ -1,0 +1,196 @@
+"""Search benchmark: about ten queries at 42 items and at 5,040 (120 issues),
+on SQLite and on PostgreSQL, as ratios to a trivial view of the same process.
+
+`bench/run.py` calls `run()`, which measures each database in a fresh
+process of its own (Django binds to one database per process):
+
+    python bench/search.py sqlite:///:memory:
+    python bench/search.py postgres://postgres@127.0.0.1:5432/digest_bench
+
+On PostgreSQL the benchmark creates and drops its own test database
+(`test_` + the name in the URL, here test_digest_bench); set
+BENCH_POSTGRES_URL to choose another server or name. Without a reachable
+PostgreSQL only SQLite is measured.
+
+The corpus: one 42-item issue made of the demo's two issues (21 real items
+from the publication, each section's items twice), imported 120 times as the
+monthly issues of ten years, tagged as `load_demo` tags them.
+Targets: each query within 40 times the trivial view (aim for 10), and
+within twice its own time at 42 items; "ok" or "MISSED" judges the wall
+times. The CPU columns count this process's CPU time only, which on a busy
+machine shows the work without the waiting (on SQLite it is all the work;
+on PostgreSQL the server's share is not in it).
+"""
+
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+POSTGRES_URL = os.environ.get(
+    "BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/digest_bench"
+)
+ISSUES = 120
+REPEAT = 15
+QUERIES = [
+    "可观测性",
+    "服务网格",
+    "边缘",
+    "kubernetes",
+    "gateway api",
+    "kube-proxy",
+    "Kubernetes 1.35",
+    "网关API",
+    "后量子 密码学",
+    "helm OR linkerd",
+    '"gateway api" -ingress',
+    "kubernets",
+]
+TARGET_RATIO = 40
+TARGET_GROWTH = 2
+
+
+def run() -> None:
+    """Measure SQLite, then PostgreSQL if it answers; print both tables."""
+    for url in ("sqlite://:memory:", POSTGRES_URL):
+        print(f"\nsearch benchmark on {url.split(':', 1)[0]}", flush=True)
+        result = subprocess.run(  # noqa: S603 - our own script, a URL we chose
+            [sys.executable, __file__, url], cwd=ROOT, text=True, capture_output=True, check=False
+        )
+        print(result.stdout, end="", flush=True)
+        if result.returncode:
+            last = (result.stderr.strip().splitlines() or ["no output"])[-1]
+            print(f"  not measured: {last}")
+
+
+def _timed(function, clock=time.perf_counter) -> float:
+    """Return the median time of `function` by `clock`, in milliseconds."""
+    samples = []
+    for _ in range(REPEAT):
+        start = clock()
+        function()
+        samples.append((clock() - start) * 1000)
+    return statistics.median(samples)
+
+
+def _corpus_text() -> str:
+    """Return one issue of 42 items in the Markdown form: the demo's 21 items, twice."""
+    from newsletter.formats.document import ParsedIssue, ParsedSection
+    from newsletter.formats.parsing import parse_issue
+    from newsletter.formats.writer import write_markdown
+    from newsletter.management.commands.load_demo import DEMO_DIR
+
+    sections: dict[str, ParsedSection] = {}
+    for name in ("2025-10.md", "2025-11.txt"):
+        for parsed in parse_issue((DEMO_DIR / name).read_text(encoding="utf-8")).sections:
+            empty = ParsedSection(emoji=parsed.emoji, name=parsed.name, number=parsed.number)
+            section = sections.setdefault(parsed.name, empty)
+            section.items += parsed.items
+    for section in sections.values():
+        section.items += list(section.items)
+    return write_markdown(ParsedIssue(title="", intro="", sections=list(sections.values())))
+
+
+def _import_issues(text: str, first: int, last: int) -> None:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from newsletter.management.commands.load_demo import DEMO_TAGS
+    from newsletter.models import Item
+    from newsletter.services import issue_import
+
+    for number in range(first, last):
+        year, month = 2015 + number // 12, number % 12 + 1
+        issue, _count = issue_import(
+            text=text,
+            slug=f"{year}-{month:02d}",
+            publish_at=datetime(year, month, 28, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai")),
+        )
+        for item in Item.objects.filter(issue=issue):
+            for name, tags in DEMO_TAGS.items():
+                if name.lower() in item.title.lower():
+                    item.tags.add(*tags)
+
+
+def measure(url: str) -> None:
+    """Build the corpus in a test database at `url`, time the queries, print the table."""
+    sys.path.insert(0, str(ROOT))
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.test_settings"
+    os.environ["DATABASE_URL"] = url
+
+    import django
+
+    django.setup()
+
+    from django.core.management import call_command
+    from django.db import connection
+    from django.http import HttpResponse
+    from django.test import Client, override_settings
+    from django.test.utils import setup_test_environment
+    from django.urls import include, path
+
+    from newsletter.models import Item
+
+    setup_test_environment()
+    connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    try:
+        call_command("loaddata", "projects", "sections", verbosity=0)
+        text = _corpus_text()
+        client = Client()
+
+        def baseline_view(request):
+            return HttpResponse("ok")
+
+        urls = type(sys)("bench_search_urls")
+        urls.urlpatterns = [path("baseline/", baseline_view), path("", include("config.urls"))]
+        sys.modules["bench_search_urls"] = urls
+
+        def measured(clock) -> tuple[float, dict[str, float]]:
+            with override_settings(ROOT_URLCONF="bench_search_urls", DEBUG=False):
+                for query in QUERIES:  # warm: jieba's dictionary, compiled patterns
+                    client.get("/search/", {"q": query})
+                baseline = _timed(lambda: client.get("/baseline/"), clock)
+                return baseline, {
+                    query: _timed(lambda q=query: client.get("/search/", {"q": q}), clock)
+                    for query in QUERIES
+                }
+
+        _import_issues(text, 0, 1)
+        small_count = Item.objects.public().count()
+        small_baseline, small = measured(time.perf_counter)
+        small_cpu_baseline, small_cpu = measured(time.process_time)
+        _import_issues(text, 1, ISSUES)
+        if connection.vendor == "postgresql":
+            # What autovacuum does on a live site: fresh planner statistics.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+        large_count = Item.objects.public().count()
+        large_baseline, large = measured(time.perf_counter)
+        large_cpu_baseline, large_cpu = measured(time.process_time)
+    finally:
+        connection.creation.destroy_test_db(connection.settings_dict["NAME"], verbosity=0)
+    print(
+        f"  trivial view: {small_baseline:.2f} ms at {small_count} items,"
+        f" {large_baseline:.2f} ms at {large_count} items (= 1.0x);"
+        f" this process's CPU {small_cpu_baseline:.2f} / {large_cpu_baseline:.2f} ms"
+    )
+    print(
+        f"  {'query':24s} {'@' + str(small_count):>8s} {'@' + str(large_count):>9s}"
+        f" {'x view':>7s} {'growth':>7s}   {'CPU x view':>10s} {'CPU growth':>10s}"
+    )
+    for query in QUERIES:
+        ratio, growth = large[query] / large_baseline, large[query] / small[query]
+        cpu_ratio = large_cpu[query] / large_cpu_baseline
+        cpu_growth = large_cpu[query] / small_cpu[query]
+        verdict = "ok" if ratio <= TARGET_RATIO and growth <= TARGET_GROWTH else "MISSED"
+        print(
+            f"  {query:24s} {small[query]:6.2f}ms {large[query]:7.2f}ms"
+            f" {ratio:6.1f}x {growth:6.2f}x   {cpu_ratio:9.1f}x {cpu_growth:9.2f}x  {verdict}"
+        )
+
+
+if __name__ == "__main__":
+    measure(sys.argv[1])

@@ -1,0 +1,115 @@
+"""Marking the query's terms in a title and choosing the snippet of a result.
+
+A mark covers a whole term of the query, never a piece of one: "可观测性" is
+marked as one word wherever it appears, and no lone 可 or 性 is marked unless
+the query is that one character. A Latin term must not touch other letters
+("api" is not marked inside "rapid"), and the tokens of a term may be joined
+by the punctuation the analysis removed ("1.35" marks "1.35" and "v1.35").
+
+The snippet is the passage (a sentence or line of the body or remark) with
+the most of the query's terms, cut to about SNIPPET_LENGTH characters.
+"""
+
+import re
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from newsletter.search.analysis import HAN
+from newsletter.search.query import Term
+
+SNIPPET_LENGTH = 120
+_LETTER = rf"[^\W\d_{HAN}]"
+# What the analysis drops between the tokens of one term.
+_JOINER = r"[\s\-._/:+'’]"
+_SENTENCE_END = re.compile(r"(?<=[。！？；!?;])")
+
+
+def _kind(character: str) -> str:
+    if character.isdigit():
+        return "digit"
+    if re.match(_LETTER, character):
+        return "letter"
+    return "han"
+
+
+def term_pattern(term: Term) -> str:
+    """Return a regular expression finding `term` in original text."""
+    pieces = []
+    for index, token in enumerate(term.tokens):
+        if index:
+            before = _kind(term.tokens[index - 1][-1])
+            # Two letters or two digits were two tokens only if something stood
+            # between them ("1.35" is not "135"); a letter meets a digit freely.
+            same = before == _kind(token[0]) and before != "han"
+            pieces.append(f"{_JOINER}+" if same else f"{_JOINER}*")
+        pieces.append(re.escape(token))
+    first, last = _kind(term.tokens[0][0]), _kind(term.tokens[-1][-1])
+    left = {"digit": r"(?<!\d)", "letter": rf"(?<!{_LETTER})"}.get(first, "")
+    right = {"digit": r"(?!\d)", "letter": rf"(?!{_LETTER})"}.get(last, "")
+    return left + "".join(pieces) + right
+
+
+def terms_pattern(terms: list[Term]) -> re.Pattern[str] | None:
+    """Return one pattern finding any of `terms`, the longest first; None without terms."""
+    if not terms:
+        return None
+    ordered = sorted(set(terms), key=lambda term: sum(map(len, term.tokens)), reverse=True)
+    return re.compile("|".join(term_pattern(term) for term in ordered), re.IGNORECASE)
+
+
+def highlight(text: str, pattern: re.Pattern[str] | None) -> SafeString:
+    """Return `text` escaped, with each match of `pattern` in <mark>."""
+    if pattern is None:
+        return escape(text)
+    pieces, last = [], 0
+    for match in pattern.finditer(text):
+        pieces.append(escape(text[last : match.start()]))
+        pieces.append(f"<mark>{escape(match.group())}</mark>")
+        last = match.end()
+    pieces.append(escape(text[last:]))
+    # Every piece of text above went through escape().
+    return mark_safe("".join(pieces))  # noqa: S308
+
+
+def _passages(text: str) -> list[str]:
+    return [
+        passage.strip()
+        for line in text.splitlines()
+        for passage in _SENTENCE_END.split(line)
+        if passage.strip()
+    ]
+
+
+def _score(passage: str, pattern: re.Pattern[str]) -> tuple[int, int]:
+    found = [match.group().lower() for match in pattern.finditer(passage)]
+    return len(set(found)), len(found)
+
+
+def snippet(text: str, pattern: re.Pattern[str] | None) -> SafeString:
+    """Return the best passage of `text` for `pattern`, marked, about SNIPPET_LENGTH long.
+
+    The passage with the most distinct terms wins (then the most matches,
+    then the earliest). A short one is followed by the next passages; a long
+    one is cut around its first match, with "…" where text was left out.
+    """
+    passages = _passages(text)
+    if not passages:
+        return mark_safe("")
+    best = 0
+    if pattern is not None:
+        scores = [_score(passage, pattern) for passage in passages]
+        best = max(range(len(passages)), key=lambda index: (scores[index], -index))
+    excerpt, end = passages[best], best
+    while end + 1 < len(passages) and len(excerpt) + len(passages[end + 1]) < SNIPPET_LENGTH:
+        end += 1
+        excerpt = f"{excerpt} {passages[end]}"
+    start, more_after = 0, end + 1 < len(passages)
+    if len(excerpt) > SNIPPET_LENGTH:
+        match = pattern.search(excerpt) if pattern is not None else None
+        start = max(0, match.start() - SNIPPET_LENGTH // 4) if match else 0
+        more_after = more_after or start + SNIPPET_LENGTH < len(excerpt)
+        excerpt = excerpt[start : start + SNIPPET_LENGTH]
+    prefix = "…" if best or start else ""
+    suffix = "…" if more_after else ""
+    return highlight(f"{prefix}{excerpt}{suffix}", pattern)

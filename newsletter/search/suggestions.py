@@ -1,0 +1,128 @@
+"""What search offers besides results: projects and tags the query names,
+and, when nothing is found, the closest names and a spelling hint.
+
+Tags are offered only when a public item carries them (a tag used only by
+drafts stays unknown), and a spelling hint only when the corrected query
+finds public items.
+"""
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+from newsletter.formats.projects import match_projects
+from newsletter.models import Project, SearchWord
+from newsletter.search.analysis import latin_words
+from newsletter.search.backends import backend
+from newsletter.search.backends.base import SQL
+from newsletter.search.query import Query, parse_query
+
+MAX_SUGGESTIONS = 3
+MAX_CORRECTED_WORDS = 3
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A project or tag offered to the reader: "项目:Gateway API"."""
+
+    kind: str  # "project" or "tag"
+    name: str
+    url: str
+
+
+def _project(slug: str, name: str) -> Suggestion:
+    return Suggestion(
+        kind="project", name=name, url=reverse("newsletter:project_detail", kwargs={"slug": slug})
+    )
+
+
+def _tag(slug: str, name: str) -> Suggestion:
+    return Suggestion(
+        kind="tag", name=name, url=reverse("newsletter:tag_detail", kwargs={"slug": slug})
+    )
+
+
+def named_in_query(query: Query, *, visible: SQL) -> list[Suggestion]:
+    """Return the projects and public tags whose name (or alias) the query holds.
+
+    `visible` is the SQL of the public items' ids (`visible_sql`). Latin
+    names must stand as
+    whole words ("Helm" is not in "helmet"); longer names win ("Gateway API"
+    rather than "API"). Two queries.
+    """
+    text = query.text
+    # Plain rows, not models: the whole catalogue is read on every search.
+    catalogue = {
+        slug: (name, aliases)
+        for slug, name, aliases in Project.objects.values_list("slug", "name", "aliases")
+    }
+    named = match_projects(
+        text, [(slug, f"{name},{aliases}") for slug, (name, aliases) in catalogue.items()]
+    )
+    found = [_project(slug, catalogue[slug][0]) for slug in named]
+    # The database narrows the tags to names inside the query; the same
+    # whole-word rule as for projects then decides.
+    tags = dict(backend().tags_within(text=text, visible=visible))
+    found += [
+        _tag(slug, tags[slug])
+        for slug in match_projects(text, [(slug, [name]) for slug, name in tags.items()])
+    ]
+    return found[: MAX_SUGGESTIONS * 2]
+
+
+def closest_names(query: Query, *, visible: SQL) -> list[Suggestion]:
+    """Return the projects and public tags whose names are closest to the query.
+
+    Trigram similarity on PostgreSQL, difflib on SQLite. Two queries.
+    """
+    search_backend = backend()
+    projects = search_backend.projects_sql()
+    tags = search_backend.public_tags_sql(visible=visible)
+    return [
+        *(
+            _project(slug, name)
+            for slug, name in search_backend.closest(
+                names=projects, text=query.text, limit=MAX_SUGGESTIONS
+            )
+        ),
+        *(
+            _tag(slug, name)
+            for slug, name in search_backend.closest(
+                names=tags, text=query.text, limit=MAX_SUGGESTIONS
+            )
+        ),
+    ]
+
+
+def spelling_hint(query: Query, *, count: Callable[[Query], int]) -> str | None:
+    """Return the query with misspelled Latin words corrected, if that finds anything.
+
+    A word is misspelled when the index has never seen it; its correction is
+    the closest indexed word. `count` counts the public items a query finds;
+    no hint is returned when the corrected query finds none.
+    """
+    tokens = [token for term in query.terms for token in term.tokens]
+    words = sorted(latin_words(tokens), key=tokens.index)[:MAX_CORRECTED_WORDS]
+    if not words:
+        return None
+    known = set(SearchWord.objects.filter(word__in=words).values_list("word", flat=True))
+    search_backend = backend()
+    corrections = {}
+    for word in words:
+        if word not in known:
+            similar = search_backend.similar_words(word, limit=1)
+            if similar:
+                corrections[word] = similar[0]
+    if not corrections:
+        return None
+    corrected = query.text
+    for word, correction in corrections.items():
+        corrected = re.sub(
+            rf"(?<![a-z]){re.escape(word)}(?![a-z])", correction, corrected, flags=re.IGNORECASE
+        )
+    corrected_query = parse_query(corrected)
+    if corrected == query.text or not corrected_query or not count(corrected_query):
+        return None
+    return corrected

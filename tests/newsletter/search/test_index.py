@@ -1,0 +1,202 @@
+"""The index holds public items only, and follows every write that changes
+what is public: publish, withdraw, correct, import, revert; the catch-up and
+the rebuild command mend the rest."""
+
+import io
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+import reversion
+import time_machine
+from django.core.management import call_command
+from django.db import connection, transaction
+from django.urls import reverse
+from django.utils import timezone
+from reversion.models import Version
+
+from editorial import workflow
+from editorial.permissions.roles import Role
+from editorial.release import publishing
+from editorial.revisions.history import item_revert
+from newsletter.models import Issue, Item, SearchEntry, SearchWord
+from newsletter.rendering import item_render
+from newsletter.search.index import search_index_catch_up, search_index_rebuild
+from newsletter.search.query import parse_query
+from newsletter.search.results import SearchFilters, search_count, search_results
+from newsletter.services import issue_import
+from tests.admin_forms import change_form_data
+from tests.editorial.conftest import client_for
+from tests.factories import IssueFactory, ItemFactory, RoleUserFactory, SectionFactory, public_item
+
+pytestmark = pytest.mark.django_db
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+S = Item.State
+ISSUE_TEXT = """## 🆕 专题一 产品新功能/新版本
+
+### 1. Karmada 1.15 发布
+
+正文提到多集群调度。
+"""
+
+
+def _found(text: str) -> list[str]:
+    return [hit.title for hit in search_results(text=text, filters=SearchFilters()).page]
+
+
+def _indexed() -> set[str]:
+    return set(SearchEntry.objects.values_list("item__title", flat=True))
+
+
+@pytest.fixture
+def editor(db):
+    return RoleUserFactory(username="eddie", role=Role.EDITOR)
+
+
+@pytest.fixture
+def ready_issue(db):
+    """A draft issue whose checklist passes, with an approved item and a draft one."""
+    issue = IssueFactory(slug="2030-01")
+    section = SectionFactory()
+    ItemFactory(issue=issue, section=section, position=1, approved=True, title="Helm 4 发布")
+    return issue
+
+
+def test_drafts_items_in_review_and_unreleased_issues_are_never_indexed(db):
+    """Only an approved item of a public issue has an entry."""
+    public_item(title="公开条目")
+    ItemFactory(title="草稿", issue=IssueFactory(published=True))
+    ItemFactory(title="审校中", state=S.IN_REVIEW, issue=IssueFactory(published=True))
+    ItemFactory(title="草稿期", approved=True, issue=IssueFactory())
+    ItemFactory(title="排期", approved=True, issue=IssueFactory(scheduled=True))
+    ItemFactory(title="撤回", approved=True, issue=IssueFactory(status=Issue.Status.WITHDRAWN))
+    ItemFactory(title="未排入", approved=True, issue=None)
+    assert _indexed() == {"公开条目"}
+
+
+def test_publishing_indexes_the_issue_in_the_same_transaction(ready_issue, editor):
+    """Published items are found at once; a publish that rolls back indexes nothing."""
+    with pytest.raises(RuntimeError), transaction.atomic():
+        publishing.issue_publish(issue=ready_issue, actor=editor)
+        assert _found("helm") == ["Helm 4 发布"]
+        raise RuntimeError("the transaction fails after publishing")
+    assert _indexed() == set()
+    publishing.issue_publish(issue=ready_issue, actor=editor)
+    assert _found("helm") == ["Helm 4 发布"]
+
+
+def test_withdrawing_takes_the_items_out_of_the_index(editor):
+    """A withdrawn issue's items are neither found nor kept in the index."""
+    item = public_item(title="Helm 4 发布")
+    publishing.issue_withdraw(issue=item.issue, actor=editor, reason="事实错误")
+    assert _found("helm") == []
+    assert _indexed() == set()
+
+
+def test_a_scheduled_issue_is_indexed_when_publish_due_announces_it(ready_issue, editor):
+    """Before its time nothing is indexed; the cron run that publishes it indexes it."""
+    publish_at = datetime(2030, 1, 31, 9, 0, tzinfo=SHANGHAI)
+    with time_machine.travel(datetime(2030, 1, 30, 12, 0, tzinfo=SHANGHAI), tick=False):
+        publishing.issue_schedule(issue=ready_issue, actor=editor, publish_at=publish_at)
+        assert _indexed() == set()
+    with time_machine.travel(datetime(2030, 1, 31, 9, 5, tzinfo=SHANGHAI), tick=False):
+        call_command("publish_due", stdout=io.StringIO())
+        assert _found("helm") == ["Helm 4 发布"]
+
+
+def test_a_correction_is_what_readers_then_find(editor):
+    """The corrected body replaces the old one in the index, through the admin."""
+    item = public_item(title="Envoy 发布", body="旧的说法:性能一般")
+    client = client_for(editor)
+    url = reverse("admin:newsletter_item_change", args=[item.pk])
+    data = change_form_data(client.get(url), body="新的说法:吞吐翻倍", correction_note="更正数据")
+    assert client.post(url, data).status_code == 302
+    assert _found("吞吐") == ["Envoy 发布"]
+    assert _found("性能一般") == []
+
+
+def test_a_correction_made_by_the_service_reindexes_the_item(editor):
+    """item_correct reads the text saved in its transaction."""
+    item = public_item(title="Envoy 发布", body="旧正文")
+    item.title = "Envoy 1.36 发布"
+    item.save()
+    item_render(item=item)
+    workflow.item_correct(item=item, actor=editor, note="版本号", changed_fields=["title"])
+    assert _found("1.36") == ["Envoy 1.36 发布"]
+
+
+def test_reverting_a_public_item_reindexes_it(editor):
+    """A revert changes the public text, so the index follows."""
+    with reversion.create_revision():
+        item = public_item(title="Envoy 发布", body="最初的正文")
+    Item.objects.filter(pk=item.pk).update(body="后来的正文")
+    item_revert(item=item, version=Version.objects.get_for_object(item).get(), actor=editor)
+    assert _found("最初") == ["Envoy 发布"]
+
+
+def test_importing_a_published_issue_indexes_it_and_replacing_it_drops_the_old_items(db):
+    """--publish makes the items searchable; --replace takes the old ones away."""
+    past = timezone.now() - timedelta(days=1)
+    issue_import(text=ISSUE_TEXT, slug="2030-01", publish_at=past)
+    assert _found("karmada") == ["Karmada 1.15 发布"]
+    issue_import(text=ISSUE_TEXT.replace("Karmada", "Kueue"), slug="2030-01", replace=True)
+    assert _found("karmada") == [] and _found("kueue") == []
+    assert _indexed() == set()
+
+
+def test_the_catch_up_indexes_what_became_public_alone_and_drops_what_left(db):
+    """An issue imported with a future time; an issue deleted from under its items."""
+    later = timezone.now() + timedelta(hours=1)
+    issue_import(text=ISSUE_TEXT, slug="2030-01", publish_at=later)
+    gone = public_item(title="被删的一期")
+    assert _indexed() == {"被删的一期"}
+    Issue.objects.filter(pk=gone.issue_id).delete()
+    with time_machine.travel(later + timedelta(minutes=1)):
+        change = search_index_catch_up()
+        assert (change.indexed, change.removed) == (1, 1)
+        assert _found("karmada") == ["Karmada 1.15 发布"]
+    assert _indexed() == {"Karmada 1.15 发布"}
+
+
+def test_the_rebuild_command_indexes_every_public_item_again(db):
+    """Entries written around the services are replaced; unpublished items stay out."""
+    public_item(title="Helm 4 发布")
+    ItemFactory(title="Helm 草稿", issue=IssueFactory(published=True))
+    SearchEntry.objects.update(title="stale")
+    SearchWord.objects.create(word="stale")
+    output = io.StringIO()
+    call_command("rebuild_search_index", stdout=output)
+    assert "Indexed 1 public items" in output.getvalue()
+    assert _found("helm") == ["Helm 4 发布"]
+    assert _found("stale") == []
+    assert not SearchWord.objects.filter(word="stale").exists()
+    assert search_index_rebuild() == 1
+
+
+def test_deleting_an_item_deletes_its_entry_from_the_database_index(db):
+    """The database's own index (FTS5 table or tsvector column) follows the entries."""
+    item = public_item(title="Helm 4 发布")
+    assert search_count(parse_query("helm")) == 1
+    item.delete()
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(
+                "SELECT count(*) FROM newsletter_search_fts"
+                " WHERE newsletter_search_fts MATCH 'helm'"
+            )
+        else:
+            cursor.execute(
+                "SELECT count(*) FROM newsletter_searchentry WHERE document @@ 'helm'::tsquery"
+            )
+        assert cursor.fetchone()[0] == 0
+
+
+def test_the_latin_words_of_indexed_items_feed_the_spelling_hints(db):
+    """Three letters or more, lower-cased; numbers and Chinese are left out."""
+    public_item(title="Kubernetes 1.35 抢先看", body="Gateway API")
+    assert set(SearchWord.objects.values_list("word", flat=True)) == {
+        "kubernetes",
+        "gateway",
+        "api",
+    }
