@@ -1,23 +1,39 @@
 """The API's one way into the site's search (`newsletter.search`).
 
-The search is being reworked on its own; only this adapter knows how to call
-it, so a new signature changes one function here, not the endpoints.
+Only this adapter knows how the search is called, so a change there changes
+one function here, not the endpoints.
 """
 
-from django.db.models import QuerySet
+from django.db.models import Case, IntegerField, QuerySet, Value, When
 
-from newsletter import search
 from newsletter.models import Item
+from newsletter.search.backends import backend
+from newsletter.search.backends.base import visible_sql
+from newsletter.search.query import parse_query
 
 # Longer queries are cut, as the search page cuts them.
 QUERY_MAX_LENGTH = 100
+# The API lists at most this many matches, best first; a narrower query finds the rest.
+MAX_RESULTS = 1000
 
 
 def items_matching(query: str) -> QuerySet[Item]:
-    """Return the public items that match `query`, best match first.
+    """Return the public items that match `query` (web-search syntax), best match first.
 
-    The result is narrowed to `Item.objects.public()` here as well, whatever
-    the search returns, so the API cannot show more than the visibility rule.
+    The ranking is the search's own (`ranked_ids`), over `Item.objects.public()`;
+    the result is a queryset of public items in that order, which the API can
+    filter further and paginate.
     """
-    found = search.search_items(query[:QUERY_MAX_LENGTH])
-    return found.filter(pk__in=Item.objects.public().values("pk"))
+    parsed = parse_query(query[:QUERY_MAX_LENGTH])
+    if not parsed:
+        return Item.objects.none()
+    ids = backend().ranked_ids(
+        query=parsed, visible=visible_sql(Item.objects.public()), limit=MAX_RESULTS, offset=0
+    )
+    if not ids:
+        return Item.objects.none()
+    rank = Case(
+        *(When(pk=pk, then=Value(position)) for position, pk in enumerate(ids)),
+        output_field=IntegerField(),
+    )
+    return Item.objects.public().filter(pk__in=ids).order_by(rank)
