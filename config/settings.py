@@ -242,6 +242,9 @@ DIGEST_MAX_UPLOAD_BYTES = env_int("DIGEST_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
 DIGEST_MAX_IMAGE_PIXELS = env_int("DIGEST_MAX_IMAGE_PIXELS", 40_000_000)
 # Seconds a signed preview link (editorial.release.preview) and an invitation
 # link (editorial.accounts.invitations) stay valid: seven days each.
+# How long search answers are remembered, keyed by the index's version (so
+# never stale); 0 turns it off. See newsletter/search/cache.py.
+DIGEST_SEARCH_CACHE_SECONDS = env_int("DIGEST_SEARCH_CACHE_SECONDS", 3600)
 DIGEST_PREVIEW_MAX_AGE = env_int("DIGEST_PREVIEW_MAX_AGE", 7 * 24 * 3600)
 DIGEST_INVITATION_MAX_AGE = env_int("DIGEST_INVITATION_MAX_AGE", 7 * 24 * 3600)
 MARKDOWNX_EDITOR_RESIZABLE = True

@@ -7,6 +7,8 @@ class NewsletterConfig(AppConfig):
     verbose_name = _("Publication")
 
     def ready(self):
+        from newsletter.search import signals
         from newsletter.subscribers import webhooks
 
+        signals.connect()
         webhooks.connect()

@@ -5,7 +5,9 @@ so nothing unpublished is found, counted or offered, whatever the index
 holds. A page of results costs a fixed number of queries: the facet counts
 (which give the total), the ranked page, its items, and two for the projects
 and tags the query names; a query that finds nothing spends a few more on
-the closest names and a spelling hint instead of the page.
+the closest names and a spelling hint instead of the page. All but the items
+are remembered under the index's version (`cache`), so a query asked again
+costs the version and the items.
 """
 
 from collections import Counter
@@ -20,6 +22,7 @@ from django.utils.safestring import SafeString
 from newsletter.models import Issue, Item
 from newsletter.search.backends import backend
 from newsletter.search.backends.base import SQL, FacetRow, visible_sql
+from newsletter.search.cache import Remembered
 from newsletter.search.highlight import highlight, snippet, terms_pattern
 from newsletter.search.query import Query, parse_query
 from newsletter.search.suggestions import (
@@ -109,10 +112,11 @@ class SearchHit:
 class RankedHits(Sequence):
     """The results in rank order, fetched a page at a time (what Paginator slices)."""
 
-    def __init__(self, *, query: Query, visible: SQL, total: int) -> None:
+    def __init__(self, *, query: Query, visible: SQL, total: int, remembered: Remembered) -> None:
         self.query = query
         self.visible = visible
         self.total = total
+        self.remembered = remembered
         self.pattern = terms_pattern(query.terms)
 
     def __len__(self) -> int:
@@ -124,8 +128,11 @@ class RankedHits(Sequence):
         start, stop, _step = index.indices(self.total)
         if stop <= start:
             return []
-        ids = backend().ranked_ids(
-            query=self.query, visible=self.visible, limit=stop - start, offset=start
+        ids = self.remembered.get(
+            f"ids:{start}:{stop}",
+            lambda: backend().ranked_ids(
+                query=self.query, visible=self.visible, limit=stop - start, offset=start
+            ),
         )
         # The ids passed the visibility rule's own SQL (`visible`). Plain
         # rows rather than models: a page shows a few fields of twenty items.
@@ -224,15 +231,22 @@ def search_results(*, text: str, filters: SearchFilters, page_number=1) -> Searc
     public = visible_sql(Item.objects.public())
     visible = visible_sql(filters.apply(Item.objects.public())) if filters else public
     facets = Facets()
+    remembered = Remembered(query, filters)
     if query:
-        facets = facets_count(query=query, visible=visible, filters=filters)
-    hits = RankedHits(query=query, visible=visible, total=facets.total)
+        facets = remembered.get(
+            "facets", lambda: facets_count(query=query, visible=visible, filters=filters)
+        )
+    hits = RankedHits(query=query, visible=visible, total=facets.total, remembered=remembered)
     page = Paginator(hits, PAGE_SIZE).get_page(page_number)
     results = SearchResults(query=query, filters=filters, page=page, facets=facets)
     if query:
         # Tags are offered when a public item carries them, whatever the filters.
-        results.suggestions = named_in_query(query, visible=public)
+        results.suggestions = remembered.get("named", lambda: named_in_query(query, visible=public))
         if not facets.total:
-            results.closest = closest_names(query, visible=public)
-            results.spelling = spelling_hint(query, count=search_count)
+            results.closest = remembered.get(
+                "closest", lambda: closest_names(query, visible=public)
+            )
+            results.spelling = remembered.get(
+                "spelling", lambda: spelling_hint(query, count=search_count)
+            )
     return results

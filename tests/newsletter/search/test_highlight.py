@@ -1,0 +1,63 @@
+"""Marks cover whole query terms, and the snippet is the best-matching passage."""
+
+from newsletter.search.highlight import SNIPPET_LENGTH, highlight, snippet, terms_pattern
+from newsletter.search.query import parse_query
+
+
+def _marked(text: str, query: str) -> str:
+    return str(highlight(text, terms_pattern(list(parse_query(query).terms))))
+
+
+def _snippet(text: str, query: str) -> str:
+    return str(snippet(text, terms_pattern(list(parse_query(query).terms))))
+
+
+def test_a_chinese_term_is_marked_whole_and_its_characters_never_alone():
+    """可观测性 is marked where it stands; the 可 of 可以 and the 性 of 性能 are not."""
+    marked = _marked("可观测性平台可以提升性能", "可观测性")
+    assert marked == "<mark>可观测性</mark>平台可以提升性能"
+
+
+def test_a_single_character_query_marks_that_character():
+    """Only when the reader searched one character is one character marked."""
+    assert _marked("库和代码库", "库") == "<mark>库</mark>和代码<mark>库</mark>"
+
+
+def test_a_latin_term_is_not_marked_inside_another_word():
+    """api is marked as a word, not inside rapid or apis."""
+    assert _marked("Rapid API apis", "api") == "Rapid <mark>API</mark> apis"
+
+
+def test_a_version_and_a_hyphenated_name_are_marked_with_their_punctuation():
+    """1.35 marks 1.35 in v1.35 but not 135; kube-proxy marks the whole name."""
+    assert _marked("v1.35 not 135", "1.35") == "v<mark>1.35</mark> not 135"
+    assert _marked("replace kube-proxy now", "kube-proxy") == (
+        "replace <mark>kube-proxy</mark> now"
+    )
+
+
+def test_the_longest_term_wins_where_terms_overlap():
+    """Gateway API as a phrase is one mark, not two pieces."""
+    assert _marked("the Gateway API spec", '"Gateway API"') == "the <mark>Gateway API</mark> spec"
+
+
+def test_text_is_escaped_around_and_inside_marks():
+    """Item text is escaped before it is marked."""
+    assert _marked("<b>Helm</b>", "helm") == "&lt;b&gt;<mark>Helm</mark>&lt;/b&gt;"
+
+
+def test_the_snippet_is_the_passage_with_the_most_query_terms():
+    """Of three sentences, the one naming both terms is chosen, marked, after an ellipsis."""
+    body = "第一句讲 Helm。第二句讲 Helm 与 Argo CD 的集成。第三句讲别的。"
+    result = _snippet(body, "helm argo")
+    assert result.startswith("…第二句讲 <mark>Helm</mark> 与 <mark>Argo</mark>")
+
+
+def test_a_long_passage_is_cut_around_its_first_match():
+    """A passage longer than the snippet is cut to about SNIPPET_LENGTH around the term."""
+    body = "铺垫" * 200 + "Cilium" + "收尾" * 200
+    result = _snippet(body, "cilium")
+    assert "<mark>Cilium</mark>" in result
+    visible = result.replace("<mark>", "").replace("</mark>", "")
+    assert visible.startswith("…") and visible.endswith("…")
+    assert len(visible) <= SNIPPET_LENGTH + 2
