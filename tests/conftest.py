@@ -14,3 +14,20 @@ def empty_cache():
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def migrated_role_grants(django_db_setup, django_db_blocker) -> dict[str, list[tuple[str, str]]]:
+    """The role groups' permissions as the migrations left them, read before any test runs.
+
+    A transactional test ends by flushing the database, groups and their
+    permissions with it; tests that need the roles' real permissions after
+    one (tests/browser) restore them from this.
+    """
+    from django.contrib.auth.models import Group
+
+    with django_db_blocker.unblock():
+        return {
+            group.name: list(group.permissions.values_list("content_type__app_label", "codename"))
+            for group in Group.objects.prefetch_related("permissions")
+        }

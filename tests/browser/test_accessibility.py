@@ -26,17 +26,9 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture
-def browser():
-    support.need_chromium()
+@pytest.fixture(autouse=True)
+def axe():
     support.need_axe()
-    api = support.sync_api()
-    with api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(support.CHROMIUM), args=support.LAUNCH_ARGS
-        )
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

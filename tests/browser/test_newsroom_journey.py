@@ -27,18 +27,6 @@ RESOLVE = "#review-comments .review-thread.open form:not(.reply-form) button"
 
 
 @pytest.fixture
-def browser():
-    support.need_chromium()
-    api = support.sync_api()
-    with api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(support.CHROMIUM), args=support.LAUNCH_ARGS
-        )
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
 def newsroom():
     """The people, a section and the next issue; addresses worked out before the browser starts."""
     RoleUserFactory(username="alice", first_name="林小溪", role=Role.CONTRIBUTOR)
