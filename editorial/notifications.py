@@ -58,9 +58,10 @@ def _queue(users: Iterable, *, template: str, context: dict) -> int:
     for user in users:
         text = render_to_string(f"editorial/email/{template}.txt", {**context, "recipient": user})
         subject, _, body = text.strip().partition("\n")
-        messages.append(
-            {"subject": subject.strip(), "body": body.strip() + "\n", "to": [user.email]}
-        )
+        # One header line whatever the title holds: a stray carriage return
+        # would make the mail fail with BadHeaderError (or add a header).
+        subject = " ".join(subject.split())
+        messages.append({"subject": subject, "body": body.strip() + "\n", "to": [user.email]})
     if messages:
         enqueue_on_commit(emails_send, messages)
     return len(messages)

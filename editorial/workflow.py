@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
+from reversion.models import Version
 
 from editorial import notifications
 from editorial.audit import audit_entry_create
@@ -188,15 +189,34 @@ def item_request_changes(*, item: Item, actor, comment: str, quote: str = "") ->
     return item
 
 
+def item_author_ids(*, item: Item) -> set[int]:
+    """Return the ids of everyone who has ever been `item`'s author.
+
+    The current author, the author of every kept revision, and both sides of
+    every logged change of author: setting the author to someone else for a
+    moment does not make the item somebody else's work.
+    """
+    authors = {item.author_id}
+    for version in Version.objects.get_for_object(item):
+        authors.add(version.field_dict.get("author_id"))
+    changes = AuditEntry.objects.for_item(item).filter(action=AuditAction.ITEM_AUTHOR_CHANGE)
+    for data in changes.values_list("data", flat=True):
+        authors.update((data.get("from"), data.get("to")))
+    authors.discard(None)
+    return authors
+
+
 def item_approve(*, item: Item, actor, note: str = "") -> Item:
     """Approve an item in review; notify its author.
 
-    Returns the updated item. Raises `ItemRefused` when `actor` wrote the
-    item, is not a reviewer, the item is not in review, or open review
-    comments remain.
+    Returns the updated item. Raises `ItemRefused` when `actor` is or ever was
+    the item's author, is not a reviewer, the item is not in review, or open
+    review comments remain.
     """
     with transaction.atomic():
         item = _item_ready(item=item, actor=actor, action=AuditAction.ITEM_APPROVE)
+        if actor.pk in item_author_ids(item=item):
+            raise ItemRefused(_("你曾是《%(title)s》的作者,不能批准它。") % {"title": item})
         open_count = ReviewComment.objects.filter(item=item).unresolved().count()
         if open_count:
             raise ItemRefused(
@@ -237,10 +257,12 @@ def item_return_to_draft(*, item: Item, actor, note: str = "") -> Item:
     return item
 
 
-def item_correct(*, item: Item, actor, note: str, changed_fields: Iterable[str] = ()) -> AuditEntry:
+def item_correct(
+    *, item: Item, actor, note: str, changed_fields: Iterable[str] = (), data: dict | None = None
+) -> AuditEntry:
     """Log an editor's correction of an approved item; the item stays approved.
 
-    Returns the audit row. Raises `ItemRefused` when the note is empty, the
+    Returns the audit row (`data` added to it). Raises `ItemRefused` when the note is empty, the
     item is not approved, or `actor` is not an editor.
     """
     note = note.strip()
@@ -263,7 +285,7 @@ def item_correct(*, item: Item, actor, note: str, changed_fields: Iterable[str] 
             from_state=item.state,
             to_state=item.state,
             note=note,
-            data={"changed_fields": sorted(changed_fields)},
+            data={"changed_fields": sorted(changed_fields), **(data or {})},
         )
 
 
@@ -277,14 +299,20 @@ def item_edit_needs_correction(*, item: Item) -> bool:
 
 
 def item_edit(
-    *, item: Item, actor, changed_fields: Iterable[str], correction_note: str = ""
+    *,
+    item: Item,
+    actor,
+    changed_fields: Iterable[str],
+    correction_note: str = "",
+    data: dict | None = None,
 ) -> Item:
     """Apply the workflow's rule to a save of `item` that changed `changed_fields`.
 
     Editing an approved item sends it back to review, unless an editor makes a
     logged correction (`correction_note`), which keeps it approved. Changes to
     placement only (issue, section, position, author) never do. Call it inside
-    the transaction that saved the item. Returns the item.
+    the transaction that saved the item; `data` is added to the audit row.
+    Returns the item.
 
     Raises `ItemRefused` when an approved item of a released issue is changed
     without a correction note, or the note is given by someone who is not an
@@ -298,7 +326,9 @@ def item_edit(
         if locked.state != Item.State.APPROVED:
             return item
         if correction_note.strip():
-            item_correct(item=locked, actor=actor, note=correction_note, changed_fields=changed)
+            item_correct(
+                item=locked, actor=actor, note=correction_note, changed_fields=changed, data=data
+            )
             return item
         if issue_is_released(locked.issue):
             raise ItemRefused(
@@ -307,14 +337,56 @@ def item_edit(
             )
         require(actor, "item.change", locked)
         _save_state(locked, Item.State.IN_REVIEW)
+        # The approval was of the old text: nobody is credited for the new one
+        # until it is approved again.
+        Item.objects.filter(pk=locked.pk).update(reviewer=None)
         audit_entry_create(
             actor=actor,
             action=AuditAction.ITEM_EDIT,
             item=locked,
             from_state=Item.State.APPROVED,
             to_state=Item.State.IN_REVIEW,
-            data={"changed_fields": sorted(changed)},
+            data={"changed_fields": sorted(changed), **(data or {})},
         )
         notifications.item_submitted(item=locked, actor=actor)
-    item.state = locked.state
+    item.state, item.reviewer = locked.state, None
+    return item
+
+
+def item_author_check(*, item: Item, actor, author) -> None:
+    """Raise unless `actor` may make `author` the author of `item` now.
+
+    Authorship is fixed once the item leaves its first draft: a changed author
+    after submission would let someone approve their own text.
+    """
+    require(actor, "item.author_change", item)
+    if item.state != Item.State.DRAFT:
+        raise ItemRefused(_("《%(title)s》已经提交审校,作者不能再更改。") % {"title": item})
+    if author is not None and not author.is_active:
+        raise ItemRefused(_("%(user)s 的账号已停用,不能成为作者。") % {"user": author})
+
+
+def item_author_change(*, item: Item, actor, author) -> Item:
+    """Make `author` the author of the draft `item`, with an audit row.
+
+    Returns the item. Raises `ItemRefused` or `NotPermitted` as
+    `item_author_check` does.
+    """
+    with transaction.atomic():
+        locked = item_lock(item)
+        if locked.author_id == getattr(author, "pk", None):
+            return item
+        item_author_check(item=locked, actor=actor, author=author)
+        previous = locked.author_id
+        locked.author = author
+        locked.save(update_fields=["author", "updated_at"])
+        audit_entry_create(
+            actor=actor,
+            action=AuditAction.ITEM_AUTHOR_CHANGE,
+            item=locked,
+            from_state=locked.state,
+            to_state=locked.state,
+            data={"from": previous, "to": locked.author_id},
+        )
+    item.author = author
     return item

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 
 from newsletter.figure_syntax import figure_reference
+from newsletter.validators import validate_single_line
 
 
 class Project(models.Model):
@@ -105,7 +106,7 @@ class Issue(models.Model):
     RELEASED_STATUSES = (Status.SCHEDULED, Status.PUBLISHED)
 
     slug = models.SlugField(_("slug"), max_length=50, unique=True, help_text=_("e.g. 2025-11"))
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("title"), max_length=200, validators=[validate_single_line])
     period = models.CharField(
         _("period"), max_length=100, blank=True, help_text=_("e.g. 2025 年 11 月")
     )
@@ -201,8 +202,10 @@ class Item(models.Model):
         blank=True,
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
-    title = models.CharField(_("title"), max_length=300)
-    original_title = models.CharField(_("original title"), max_length=300, blank=True)
+    title = models.CharField(_("title"), max_length=300, validators=[validate_single_line])
+    original_title = models.CharField(
+        _("original title"), max_length=300, blank=True, validators=[validate_single_line]
+    )
     source_url = models.URLField(_("source URL"), max_length=500, blank=True)
     body = models.TextField(_("body"), blank=True, help_text=_("Markdown."))
     body_html = models.TextField(editable=False, blank=True)

@@ -23,6 +23,7 @@ from editorial.admin.revisions import ItemRevisionsMixin
 from editorial.errors import EditorialError, NotPermitted
 from editorial.forms import ReviewAssignmentForm, ReviewCommentForm
 from editorial.permissions.rules import can, items_visible_to
+from editorial.release import assembly
 from editorial.release.preview import preview_url
 from newsletter.models import FurtherReading, Item, Project, Section
 from newsletter.rendering import item_render
@@ -169,17 +170,44 @@ class ItemAdmin(ItemRevisionsMixin, RolePermissionsMixin, admin.ModelAdmin):
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
         form.correction_allowed = self._correction_allowed(request, obj)
+        form.actor = request.user
         return form
 
     def save_model(self, request, obj, form, change):
-        if not change and obj.author_id is None:
-            obj.author = request.user
+        # Authorship and placement are not written with the text: they keep
+        # their stored values here and change in save_related, through the
+        # workflow's and the release desk's services (which the form's clean()
+        # already asked).
+        form.wanted = {name: getattr(obj, name) for name in ("author", "issue", "section")}
+        form.wanted["position"] = obj.position
+        if change:
+            stored = Item.objects.get(pk=obj.pk)
+            obj.author, obj.issue = stored.author, stored.issue
+            obj.section, obj.position = stored.section, stored.position
+        else:
+            obj.author, obj.issue, obj.position = request.user, None, 0
         super().save_model(request, obj, form, change)
+
+    def _save_authorship_and_placement(self, request, item, wanted) -> None:
+        author = wanted["author"] or item.author
+        if author != item.author:
+            workflow.item_author_change(item=item, actor=request.user, author=author)
+        placement = (wanted["issue"], wanted["section"], wanted["position"])
+        if placement != (item.issue, item.section, item.position):
+            assembly.item_placement_set(
+                item=item,
+                actor=request.user,
+                issue=wanted["issue"],
+                section=wanted["section"],
+                position=wanted["position"] or None,
+            )
+            item.refresh_from_db(fields=["issue", "section", "position"])
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         # The stored HTML and figure placements follow the saved text.
         item_render(item=form.instance)
+        self._save_authorship_and_placement(request, form.instance, form.wanted)
         if not change:
             return
         # Everything the editor changed, inlines included; the hidden version

@@ -17,8 +17,10 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from editorial.errors import EditorialError
+from editorial.figures import figure_words_change, figure_words_check
 from newsletter.figure_syntax import figure_reference
-from newsletter.figures import figure_create, figure_delete, figure_update, item_figure_place
+from newsletter.figures import figure_create, figure_delete, item_figure_place
 from newsletter.images import image_validate, upload_help
 from newsletter.markdown import figure_references
 from newsletter.models import Figure, ItemFigure
@@ -82,11 +84,23 @@ class FigureAddForm(forms.ModelForm):
 
 
 class FigureChangeForm(forms.ModelForm):
-    """The picture of a stored figure does not change; its words do."""
+    """The picture of a stored figure does not change; its words do, by the newsroom's rules."""
+
+    # Set per request by FigureAdmin.get_form.
+    actor = None
 
     class Meta:
         model = Figure
         fields = ["alt_text", "caption"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.changed_data:
+            try:
+                figure_words_check(figure=self.instance, actor=self.actor)
+            except EditorialError as error:
+                raise ValidationError(error.messages) from error
+        return cleaned
 
 
 class FigureWordsForm(forms.Form):
@@ -149,7 +163,9 @@ class FigureAdmin(admin.ModelAdmin):
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         kwargs["form"] = FigureChangeForm if obj is not None else FigureAddForm
-        return super().get_form(request, obj, change=change, **kwargs)
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.actor = request.user
+        return form
 
     def get_fieldsets(self, request, obj=None):
         return self.fieldsets if obj is not None else self.add_fieldsets
@@ -195,8 +211,9 @@ class FigureAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         if change:
             if form.changed_data:
-                figure_update(
+                figure_words_change(
                     figure=obj,
+                    actor=request.user,
                     alt_text=form.cleaned_data["alt_text"],
                     caption=form.cleaned_data["caption"],
                 )
@@ -319,6 +336,12 @@ class ItemFigureInlineForm(forms.ModelForm):
                 )
         elif "alt_text" in self.changed_data and not alt_text:
             self.add_error("alt_text", "替代文本不能为空。 / The alt text cannot be empty.")
+        elif {"alt_text", "caption"} & set(self.changed_data):
+            # The words are the figure's, shared by every item that shows it.
+            try:
+                figure_words_check(figure=cleaned["figure"], actor=self.uploaded_by)
+            except EditorialError as error:
+                self.add_error("alt_text", error.messages)
         return cleaned
 
     def save(self, commit=True):
@@ -333,11 +356,14 @@ class ItemFigureInlineForm(forms.ModelForm):
                 uploaded_by=self.uploaded_by,
             )
         elif {"alt_text", "caption"} & set(self.changed_data):
-            figure_update(
-                figure=placement.figure,
-                alt_text=alt_text or placement.figure.alt_text,
-                caption=caption,
+            figure = placement.figure
+            figure_words_change(
+                figure=figure,
+                actor=self.uploaded_by,
+                alt_text=alt_text or figure.alt_text,
+                caption=caption if "caption" in self.changed_data else figure.caption,
             )
+            placement.figure.refresh_from_db()
         if not commit:
             return placement
         already_placed = (

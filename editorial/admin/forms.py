@@ -10,9 +10,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from markdownx.widgets import AdminMarkdownxWidget
 
+from editorial.errors import EditorialError
+from editorial.release.assembly import item_placement_check
 from editorial.revisions.conflicts import item_current_version
 from editorial.revisions.history import content_changes, item_snapshot, snapshot_for_version_number
-from editorial.workflow import PLACEMENT_FIELDS, item_edit_needs_correction
+from editorial.workflow import PLACEMENT_FIELDS, item_author_check, item_edit_needs_correction
 from newsletter.models import Issue, Item
 
 
@@ -144,8 +146,10 @@ class ItemWorkflowForm(ItemAdminForm):
         ),
     )
 
-    # Set per request by the admin's get_form: editors, on approved items.
+    # Set per request by the admin's get_form: editors, on approved items;
+    # who is saving, for the rules on authorship and placement.
     correction_allowed = False
+    actor = None
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -154,6 +158,8 @@ class ItemWorkflowForm(ItemAdminForm):
 
     def clean(self):
         cleaned = super().clean()
+        self._check_author(cleaned)
+        self._check_placement(cleaned)
         if "correction_note" not in self.fields or not self.instance.pk:
             return cleaned
         content_changed = set(self.changed_data) - PLACEMENT_FIELDS - {"correction_note"}
@@ -167,3 +173,24 @@ class ItemWorkflowForm(ItemAdminForm):
                 _("这一期已排期或发布:修改已批准的条目须填写勘误说明。"),
             )
         return cleaned
+
+    def _refusal(self, field: str, check, **kwargs) -> None:
+        # The service's own check, so the form refuses exactly what it would.
+        try:
+            check(item=self.instance, actor=self.actor, **kwargs)
+        except EditorialError as error:
+            self.add_error(field, error.messages)
+
+    def _check_author(self, cleaned) -> None:
+        if self.instance.pk and "author" in self.changed_data:
+            self._refusal("author", item_author_check, author=cleaned.get("author"))
+
+    def _check_placement(self, cleaned) -> None:
+        fields = {"issue", "section", "position"} & set(self.fields)
+        if fields & set(self.changed_data):
+            self._refusal(
+                "issue" if "issue" in self.fields else "section",
+                item_placement_check,
+                issue=cleaned.get("issue", self.instance.issue),
+                section=cleaned.get("section", self.instance.section),
+            )

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from reversion.models import Version
 
+from editorial.errors import EditorialError, report_refusal
 from editorial.revisions.conflicts import item_claim_version
 from editorial.revisions.history import (
     content_changes,
@@ -21,6 +22,8 @@ from editorial.revisions.history import (
     item_versions_labelled,
     version_snapshot,
 )
+from editorial.workflow import item_edit_needs_correction
+from newsletter.models import Item
 
 
 class ItemRevisionsMixin:
@@ -74,6 +77,7 @@ class ItemRevisionsMixin:
             "opts": self.model._meta,
             "item": item,
             "can_revert": self.has_change_permission(request, item),
+            "revert_needs_correction": item_edit_needs_correction(item=item),
             "versions": versions,
             "title": _("Revisions of “%(title)s”") % {"title": item.title},
         }
@@ -97,6 +101,20 @@ class ItemRevisionsMixin:
     def revert_view(self, request, object_id, version_id):
         item = self._item_for_history(request, object_id, to_change=True)
         version = get_object_or_404(Version.objects.get_for_object(item), pk=version_id)
-        item_revert(item=item, version=version, actor=request.user)
+        was_approved = item.state == Item.State.APPROVED
+        try:
+            item = item_revert(
+                item=item,
+                version=version,
+                actor=request.user,
+                correction_note=request.POST.get("correction_note", ""),
+            )
+        except EditorialError as error:
+            report_refusal(request, error)
+            return HttpResponseRedirect(reverse("admin:newsletter_item_revisions", args=[item.pk]))
         messages.success(request, _("The text was restored from that revision, as a new revision."))
+        if was_approved and item.state != Item.State.APPROVED:
+            messages.warning(
+                request, _("《%(title)s》已批准过,恢复后重新进入审校。") % {"title": item}
+            )
         return HttpResponseRedirect(reverse("admin:newsletter_item_change", args=[item.pk]))

@@ -140,6 +140,7 @@ RULES: dict[str, Callable] = {
     "item.request_changes": _review_decision,
     "item.approve": _review_decision,
     "item.correct": _one_of(Role.EDITOR, refusal=gettext_lazy("只有主编可以做发布后的勘误。")),
+    "item.author_change": _one_of(Role.EDITOR, refusal=gettext_lazy("只有主编可以更改作者。")),
     "item.assign_review": _one_of(
         Role.REVIEWER, Role.EDITOR, refusal=gettext_lazy("只有审校或主编可以指派审校。")
     ),

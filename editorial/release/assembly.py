@@ -171,17 +171,7 @@ def issue_place_item(*, issue: Issue, item: Item, section: Section, actor) -> It
             )
         if item.state != Item.State.APPROVED:
             raise ReleaseRefused(_("《%(title)s》还没有通过审校,不能排进期刊。") % {"title": item})
-        last = issue.items.filter(section=section).aggregate(last=Max("position"))["last"] or 0
-        item.issue, item.section, item.position = issue, section, last + 1
-        item.save(update_fields=["issue", "section", "position", "updated_at"])
-        _keep_schedule_valid(issue)
-        audit_entry_create(
-            actor=actor,
-            action=AuditAction.ISSUE_PLACE_ITEM,
-            issue=issue,
-            item=item,
-            data={"section": section.pk, "position": item.position},
-        )
+        _item_place(item, actor, issue, section)
     return item
 
 
@@ -198,10 +188,81 @@ def issue_unplace_item(*, issue: Issue, item: Item, actor) -> Item:
         item = item_lock(item)
         if item.issue_id != issue.pk:
             raise ReleaseRefused(_("只能移出本期的条目。"))
-        item.issue, item.position = None, 0
-        item.save(update_fields=["issue", "position", "updated_at"])
-        _keep_schedule_valid(issue)
-        audit_entry_create(
-            actor=actor, action=AuditAction.ISSUE_UNPLACE_ITEM, issue=issue, item=item
-        )
+        _item_unplace(item, actor, issue)
+    return item
+
+
+def item_placement_check(
+    *, item: Item, actor, issue: Issue | None, section: Section | None
+) -> None:
+    """Raise unless `actor` may move `item` into `issue` (None: the pool) and `section`.
+
+    The desk's rules for every issue the move touches: an editor arranges, a
+    live issue is closed, and an item in an issue has a section. Whether a
+    scheduled issue keeps its checklist is known only once the move is made.
+    """
+    moves_issue = item.issue_id != getattr(issue, "pk", None)
+    if item.issue_id is None and not moves_issue:
+        return  # Choosing a column while the item waits in the pool.
+    require(actor, "issue.arrange", issue or item.issue)
+    for touched in {item.issue, issue} - {None}:
+        _check_assembly_open(touched)
+    if issue is not None and section is None:
+        raise ReleaseRefused(_("排进期刊的条目需要选一个栏目。"))
+
+
+def _item_unplace(item: Item, actor, issue: Issue) -> None:
+    """Send the locked `item` from the locked `issue` to the pool; write the audit row."""
+    item.issue, item.position = None, 0
+    item.save(update_fields=["issue", "position", "updated_at"])
+    _keep_schedule_valid(issue)
+    audit_entry_create(actor=actor, action=AuditAction.ISSUE_UNPLACE_ITEM, issue=issue, item=item)
+
+
+def _item_place(item: Item, actor, issue: Issue, section: Section) -> None:
+    """Put the locked `item` last in `section` of the locked `issue`; write the audit row."""
+    last = issue.items.filter(section=section).aggregate(last=Max("position"))["last"] or 0
+    item.issue, item.section, item.position = issue, section, last + 1
+    item.save(update_fields=["issue", "section", "position", "updated_at"])
+    _keep_schedule_valid(issue)
+    audit_entry_create(
+        actor=actor,
+        action=AuditAction.ISSUE_PLACE_ITEM,
+        issue=issue,
+        item=item,
+        data={"section": section.pk, "position": item.position},
+    )
+
+
+def item_placement_set(
+    *, item: Item, actor, issue: Issue | None, section: Section | None, position: int | None
+) -> Item:
+    """Move `item` to `position` in `section` of `issue` (None: the pool) by the desk's rules.
+
+    The item form's placement fields come here: leaving or joining an issue
+    is an unplace or a place, a move within one issue is an arrangement, each
+    with its audit row. Returns the item. Raises `ReleaseRefused` or
+    `NotPermitted` as `item_placement_check` does, or when a scheduled
+    issue's checklist would fail.
+    """
+    with transaction.atomic():
+        item = item_lock(item)
+        item_placement_check(item=item, actor=actor, issue=issue, section=section)
+        if issue is None and item.issue_id is None:
+            item.section = section
+            item.save(update_fields=["section", "updated_at"])
+            return item
+        if item.issue_id != getattr(issue, "pk", None):
+            if item.issue_id is not None:
+                _item_unplace(item, actor, issue_lock(item.issue))
+            if issue is None:
+                return item
+            _item_place(item, actor, issue_lock(issue), section)
+        unchanged = item.section_id == section.pk and (position in (None, item.position))
+        if not unchanged:
+            wanted = Placement(
+                item_id=item.pk, section_id=section.pk, position=position or item.position
+            )
+            issue_arrange(issue=issue, actor=actor, placements=[wanted])
+            item.refresh_from_db(fields=["section", "position"])
     return item

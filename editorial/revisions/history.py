@@ -11,11 +11,17 @@ import re
 from dataclasses import dataclass
 
 import reversion
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from reversion.models import Version
 
+from editorial.audit import audit_entry_create
+from editorial.errors import ItemRefused
+from editorial.locks import item_lock
 from editorial.models import AuditAction, AuditEntry
+from editorial.permissions.rules import require
+from editorial.workflow import item_edit, item_edit_needs_correction
 from newsletter.models import FurtherReading, Item
 from newsletter.rendering import item_render
 from newsletter.search.index import search_index_update
@@ -177,34 +183,83 @@ def snapshot_for_version_number(*, item: Item, number: int) -> dict | None:
     return None
 
 
-def item_revert(*, item: Item, version: Version, actor) -> Item:
-    """Restore the text of `version` onto `item`, recorded as a new revision.
+def _revert_check(item: Item, actor, correction_note: str) -> None:
+    """Raise unless `actor` may put old text on `item` now, as an edit would."""
+    require(actor, "item.change", item)
+    if item_edit_needs_correction(item=item):
+        require(actor, "item.correct", item)
+        if not correction_note.strip():
+            raise ItemRefused(
+                _("《%(title)s》所在的一期已排期或发布:恢复旧修订是一次勘误,请写明勘误说明。")
+                % {"title": item}
+            )
 
-    State, placement and projects stay as they are; the item's version counter
-    moves on, so an editor with the page open sees a conflict, not a silent
-    overwrite. Raises ValueError when `version` belongs to another item.
+
+def _text_restore(item: Item, snapshot: dict) -> list[str]:
+    """Put the snapshot's text and links on the locked `item`; return the fields that changed."""
+    current = item_snapshot(item)
+    changed = [name for name in CONTENT_FIELDS if current[name] != snapshot[name]]
+    if current["further_reading"] != snapshot["further_reading"]:
+        changed.append("further_reading")
+    for name in CONTENT_FIELDS:
+        setattr(item, name, snapshot[name])
+    try:
+        item.full_clean(exclude=["tags"])
+    except ValidationError as error:
+        raise ItemRefused([_("这个旧修订的内容现在不能保存:"), *error.messages]) from error
+    item.version += 1
+    item.save()
+    item_render(item=item)
+    item.further_reading.all().delete()
+    FurtherReading.objects.bulk_create(
+        FurtherReading(item=item, title=link["title"], url=link["url"], position=link["position"])
+        for link in snapshot["links"]
+    )
+    return changed
+
+
+def item_revert(*, item: Item, version: Version, actor, correction_note: str = "") -> Item:
+    """Restore the text of `version` onto `item`: an edit, recorded as a new revision.
+
+    The workflow's rule for edits applies: an approved item goes back to
+    review, and on a released issue the revert must be an editor's logged
+    correction (`correction_note`). Every revert writes an audit row.
+    Placement and projects stay as they are; the version counter moves on, so
+    an editor with the page open sees a conflict, not a silent overwrite.
+    Raises ValueError when `version` belongs to another item, `ItemRefused`
+    or `NotPermitted` when the edit is not allowed.
     """
     if str(version.object_id) != str(item.pk) or version.content_type.model_class() is not Item:
         raise ValueError("This revision belongs to another item.")
     snapshot = version_snapshot(version)
     with transaction.atomic(), reversion.create_revision():
-        locked = Item.objects.select_for_update().get(pk=item.pk)
-        for name in CONTENT_FIELDS:
-            setattr(locked, name, snapshot[name])
-        locked.version += 1
-        locked.save()
-        item_render(item=locked)
-        search_index_update(items=[locked])
-        locked.further_reading.all().delete()
-        FurtherReading.objects.bulk_create(
-            FurtherReading(
-                item=locked, title=link["title"], url=link["url"], position=link["position"]
+        locked = item_lock(item)
+        _revert_check(locked, actor, correction_note)
+        from_state = locked.state
+        changed = _text_restore(locked, snapshot)
+        reverted = {"reverted_to": version.pk}
+        if from_state == Item.State.APPROVED and changed:
+            item_edit(
+                item=locked,
+                actor=actor,
+                changed_fields=changed,
+                correction_note=correction_note,
+                data=reverted,
             )
-            for link in snapshot["links"]
-        )
+        else:
+            audit_entry_create(
+                actor=actor,
+                action=AuditAction.ITEM_REVERT,
+                item=locked,
+                from_state=from_state,
+                to_state=from_state,
+                data={"changed_fields": changed, **reverted},
+            )
+        search_index_update(items=[locked])
         reversion.set_user(actor)
         reversion.set_comment(
             _("Reverted to the revision of %(date)s")
             % {"date": version.revision.date_created.strftime("%Y-%m-%d %H:%M")}
         )
+    locked.refresh_from_db()
     return locked

@@ -104,7 +104,10 @@ def issue_email(*, issue: Issue) -> IssueEmail:
         }
         unsubscribe = gettext("Unsubscribe") + f": {url}"
     text = f"{markdown.rstrip()}\n\n-- \n{online}\n{footer}\n{unsubscribe}\n"
-    return IssueEmail(issue=issue, subject=issue.title, html=html, text=text)
+    # An issue titled before titles were checked may hold a line break; a
+    # subject is one header line (`BadHeaderError` otherwise).
+    subject = " ".join(issue.title.split())
+    return IssueEmail(issue=issue, subject=subject, html=html, text=text)
 
 
 def confirmation_token(subscriber_id: int) -> str:
