@@ -126,3 +126,18 @@ def test_a_session_expires_after_session_cookie_age(client, editor, settings):
     )
     assert client.cookies[settings.SESSION_COOKIE_NAME]["max-age"] == 3600
     assert client.session.get_expiry_age() == 3600
+
+
+def test_a_link_mailed_before_deactivation_stops_working(client, editor):
+    """Deactivating the account kills the reset links already in its mailbox."""
+    link = _reset_link(client)
+    editor.is_active = False
+    editor.save(update_fields=["is_active"])
+    page = client.get(link, follow=True)
+    assert not page.context["validlink"]
+    client.post(
+        page.redirect_chain[-1][0] if page.redirect_chain else link,
+        {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+    )
+    editor.refresh_from_db()
+    assert not editor.check_password(NEW_PASSWORD)

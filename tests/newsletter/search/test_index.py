@@ -127,11 +127,12 @@ def test_a_correction_made_by_the_service_reindexes_the_item(editor):
 
 
 def test_reverting_a_public_item_reindexes_it(editor):
-    """A revert changes the public text, so the index follows."""
+    """A revert (on a public item, the editor's logged correction) changes the text: reindexed."""
     with reversion.create_revision():
         item = public_item(title="Envoy 发布", body="最初的正文")
     Item.objects.filter(pk=item.pk).update(body="后来的正文")
-    item_revert(item=item, version=Version.objects.get_for_object(item).get(), actor=editor)
+    version = Version.objects.get_for_object(item).get()
+    item_revert(item=item, version=version, actor=editor, correction_note="恢复原文")
     assert _found("最初") == ["Envoy 发布"]
 
 
