@@ -74,6 +74,9 @@ def _item_change(user, roles, item):
 
 
 def _item_delete(user, roles, item):
+    if item is not None and issue_is_released(item.issue):
+        # Deleting would take it out of a live issue around the release desk.
+        return _("《%(title)s》所在的一期已排期或发布,请先撤回这一期再删除。") % {"title": item}
     if Role.EDITOR in roles:
         return None
     if Role.CONTRIBUTOR in roles and (item is None or is_author(user, item)):

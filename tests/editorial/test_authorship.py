@@ -96,3 +96,17 @@ def test_an_item_created_for_someone_else_counts_its_creator_as_author(editor, c
     workflow.item_submit(item=item, actor=contributor)
     with pytest.raises(EditorialError):
         workflow.item_approve(item=item, actor=editor)
+
+
+def test_the_bulk_approve_action_refuses_a_former_author(editor, contributor):
+    """The changelist's action runs the same service: a message, and the item stays in review."""
+    item = ItemFactory(author=editor, issue=None)
+    workflow.item_author_change(item=item, actor=editor, author=contributor)
+    workflow.item_submit(item=item, actor=contributor)
+    response = client_for(editor).post(
+        reverse("admin:newsletter_item_changelist"),
+        {"action": "approve_selected", "_selected_action": [item.pk]},
+        follow=True,
+    )
+    assert "不能批准" in response.content.decode()
+    assert Item.objects.get(pk=item.pk).state == S.IN_REVIEW

@@ -91,3 +91,14 @@ def test_a_new_item_cannot_be_created_inside_a_live_issue(editor, section):
     response = client.post(reverse("admin:newsletter_item_add"), data)
     assert response.status_code == 200
     assert not Item.objects.filter(title="直接塞进已发布的一期").exists()
+
+
+def test_an_item_of_a_live_issue_cannot_be_deleted_in_bulk(editor):
+    """Deleting is removing too: the changelist's delete action leaves a public item alone."""
+    item = public_item()
+    response = client_for(editor).post(
+        reverse("admin:newsletter_item_changelist"),
+        {"action": "delete_selected", "_selected_action": [item.pk], "post": "yes"},
+    )
+    assert response.status_code in (200, 302, 403)
+    assert Item.objects.public().filter(pk=item.pk).exists()
