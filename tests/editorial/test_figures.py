@@ -28,9 +28,7 @@ def _item_form(client, item) -> dict:
     return form_data(response.content.decode(), "item_form")
 
 
-def test_a_contributors_inline_cannot_change_a_published_figures_words(
-    contributor, shared_figure
-):
+def test_a_contributors_inline_cannot_change_a_published_figures_words(contributor, shared_figure):
     """A form error beside the alt text; the figure, the item's text and the log are unchanged."""
     mine = ItemFactory(author=contributor, issue=None, body=f"![图](figure:{shared_figure.pk})")
     client = client_for(contributor)

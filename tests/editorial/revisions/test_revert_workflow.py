@@ -39,7 +39,11 @@ def test_reverting_an_approved_item_sends_it_back_to_review_uncredited(contribut
     item.refresh_from_db()
     assert (item.body, item.state, item.reviewer) == ("没人审过的旧文", S.IN_REVIEW, None)
     entry = AuditEntry.objects.get(item=item)
-    assert (entry.action, entry.from_state, entry.to_state) == ("item.edit", S.APPROVED, S.IN_REVIEW)
+    assert (entry.action, entry.from_state, entry.to_state) == (
+        "item.edit",
+        S.APPROVED,
+        S.IN_REVIEW,
+    )
     assert entry.data["reverted_to"] == version.pk
     assert entry.data["changed_fields"] == ["body"]
 
