@@ -2,7 +2,8 @@
 issue. It may import `newsletter`; `newsletter` never imports it.
 
 - `permissions/`: the roles and the permission matrix (`can`, `require`).
-- `workflow`: item transitions, draft to approved, and the edit rule.
+- `workflow`: item transitions, draft to approved, the edit rule, authorship.
+- `figures`: who may change a figure's alt text and caption, logged.
 - `review`: comments, mentions, assignments.
 - `release/`: the publish checklist, assembly, schedule/publish/withdraw,
   preview links and the release desk.
