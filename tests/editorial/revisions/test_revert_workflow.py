@@ -94,14 +94,19 @@ def test_the_revert_page_asks_the_editor_for_a_correction_note(editor):
     client = client_for(editor)
     with reversion.create_revision():
         item = public_item(body="旧文")
-    Item.objects.filter(pk=item.pk).update(body="新文")
     version = Version.objects.get_for_object(item).get()
+    with reversion.create_revision():
+        Item.objects.filter(pk=item.pk).update(body="新文")
+        item.refresh_from_db()
+        reversion.add_to_revision(item)
     page = client.get(f"/admin/newsletter/item/{item.pk}/revisions/").content.decode()
-    assert 'name="correction_note"' not in page  # one revision: nothing to restore yet
+    # The older revision's restore form asks for the note.
+    assert f'<textarea id="correction-{version.pk}" name="correction_note"' in page
 
     refused = client.post(_revert_url(item, version), follow=True)
     assert refused.status_code == 200
-    assert "勘误说明" in refused.content.decode()
+    shown = [str(message) for message in refused.context["messages"]]
+    assert any("恢复旧修订是一次勘误" in message for message in shown)
     assert Item.objects.get(pk=item.pk).body == "新文"
 
     done = client.post(_revert_url(item, version), {"correction_note": "改回原文"})
