@@ -78,11 +78,16 @@ PLACEMENT_FIELDS = frozenset({"issue", "section", "position", "author"})
 
 def item_transitions_for(*, item: Item, user) -> list[Transition]:
     """Return the transitions `user` may perform on `item` in its current state."""
-    return [
+    allowed = [
         transition
         for transition in ITEM_TRANSITIONS.values()
         if item.state in transition.sources and can(user, transition.action, item)
     ]
+    # No approve button for a former author: `item_approve` would refuse it.
+    approvable = any(t.action == AuditAction.ITEM_APPROVE for t in allowed)
+    if approvable and user.pk in item_author_ids(item=item):
+        allowed = [t for t in allowed if t.action != AuditAction.ITEM_APPROVE]
+    return allowed
 
 
 def _check_state(item: Item, transition: Transition) -> None:

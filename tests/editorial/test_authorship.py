@@ -110,3 +110,13 @@ def test_the_bulk_approve_action_refuses_a_former_author(editor, contributor):
     )
     assert "不能批准" in response.content.decode()
     assert Item.objects.get(pk=item.pk).state == S.IN_REVIEW
+
+
+def test_a_former_author_is_not_offered_the_approve_button(editor, contributor):
+    """The item page offers only what the service would do."""
+    item = ItemFactory(author=editor, issue=None)
+    workflow.item_author_change(item=item, actor=editor, author=contributor)
+    item = workflow.item_submit(item=item, actor=contributor)
+    offered = {t.name for t in workflow.item_transitions_for(item=item, user=editor)}
+    assert "approve" not in offered
+    assert "request_changes" in offered
