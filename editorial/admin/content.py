@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from editorial import review, selectors, views, workflow
 from editorial.admin.figures import FigureInline, FigureTableInline
-from editorial.admin.forms import ItemWorkflowForm
+from editorial.admin.forms import ItemWorkflowForm, ProjectAdminForm
 from editorial.admin.mixins import ItemPartInlineMixin, RolePermissionsMixin
 from editorial.admin.revisions import ItemRevisionsMixin
 from editorial.errors import EditorialError, NotPermitted
@@ -27,6 +27,7 @@ from editorial.release import assembly
 from editorial.release.preview import preview_url
 from newsletter.models import FurtherReading, Item, Project, Section
 from newsletter.rendering import item_render
+from newsletter.uploads import image_attach
 
 # The name of the workflow button that submits the item form: its value is
 # the transition ("submit"); `_transition_note`, `_transition_comment` and
@@ -42,10 +43,16 @@ class ProjectAdmin(RolePermissionsMixin, admin.ModelAdmin):
         "change": "project.manage",
         "delete": "project.manage",
     }
+    form = ProjectAdminForm
     list_display = ["name", "maturity", "homepage", "item_count"]
     list_filter = ["maturity"]
     search_fields = ["name", "aliases", "summary"]
     prepopulated_fields = {"slug": ["name"]}
+
+    def save_model(self, request, obj, form, change):
+        for name, image in form.clean_images.items():
+            image_attach(instance=obj, field_name=name, image=image)
+        super().save_model(request, obj, form, change)
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(item_count=Count("items"))

@@ -1,9 +1,13 @@
-"""The item and issue change forms of the admin: edit conflicts are caught
-in `clean()` and shown with the other person's changes; approved items of a
-released issue need an editor's correction note.
+"""The item, issue and project change forms of the admin: edit conflicts are
+caught in `clean()` and shown with the other person's changes; approved items
+of a released issue need an editor's correction note; covers and logos pass
+the figures' image check.
 """
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
@@ -15,7 +19,8 @@ from editorial.release.assembly import item_placement_check
 from editorial.revisions.conflicts import item_current_version
 from editorial.revisions.history import content_changes, item_snapshot, snapshot_for_version_number
 from editorial.workflow import PLACEMENT_FIELDS, item_author_check, item_edit_needs_correction
-from newsletter.models import Issue, Item
+from newsletter.images import ACCEPTED_FORMATS, CleanImage, image_validate, upload_help
+from newsletter.models import Issue, Item, Project
 
 
 def _diff_html(changes) -> str:
@@ -109,7 +114,68 @@ class ItemAdminForm(forms.ModelForm):
         return cleaned
 
 
-class IssueAdminForm(forms.ModelForm):
+def _image_upload_field(model_field: forms.Field) -> forms.FileField:
+    # A plain FileField: Django's ImageField would open the upload with every
+    # Pillow decoder before image_validate had a say.
+    accept = ",".join(mime for _extension, mime in ACCEPTED_FORMATS.values())
+    return forms.FileField(
+        label=model_field.label,
+        required=False,
+        help_text=upload_help(),
+        widget=forms.ClearableFileInput(attrs={"accept": accept}),
+    )
+
+
+class CleanImagesMixin:
+    """Checks each new upload of `image_fields` with `image_validate`.
+
+    A refused picture is an error beside its field, and the rest of the form
+    comes back as typed. An accepted one is kept in `clean_images` for
+    `newsletter.uploads.image_attach`; meanwhile the form holds only the clean
+    re-encoding, so the uploaded bytes and their name are never stored.
+    """
+
+    image_fields: tuple[str, ...] = ()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.clean_images: dict[str, CleanImage] = {}
+        for name in self.image_fields:
+            if name in self.fields:
+                self.fields[name] = _image_upload_field(self.fields[name])
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in self.image_fields:
+            upload = cleaned.get(name)
+            # Only a new upload is checked; the stored file comes back as its FieldFile.
+            if not isinstance(upload, UploadedFile):
+                continue
+            try:
+                image = image_validate(upload=upload)
+            except ValidationError as error:
+                self.add_error(name, error)
+                continue
+            self.clean_images[name] = image
+            cleaned[name] = ContentFile(
+                image.content, name=f"{image.content_hash}.{image.extension}"
+            )
+        return cleaned
+
+
+class ProjectAdminForm(CleanImagesMixin, forms.ModelForm):
+    image_fields = ("logo",)
+
+    class Meta:
+        model = Project
+        fields = [
+            "name", "slug", "summary", "homepage", "repository", "maturity", "aliases", "logo",
+        ]  # fmt: skip
+
+
+class IssueAdminForm(CleanImagesMixin, forms.ModelForm):
+    image_fields = ("cover",)
+
     class Meta:
         model = Issue
         fields = ["slug", "title", "period", "intro", "cover", "status", "publish_at"]

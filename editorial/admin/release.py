@@ -15,6 +15,7 @@ from editorial.permissions.rules import can
 from editorial.release import views
 from newsletter.models import ITEM_ISSUE_ORDER, Issue, Item
 from newsletter.rendering import issue_render
+from newsletter.uploads import image_attach
 
 
 class ItemInline(admin.TabularInline):
@@ -66,6 +67,8 @@ class IssueAdmin(RolePermissionsMixin, admin.ModelAdmin):
     ]
 
     def save_model(self, request, obj, form, change):
+        for name, image in form.clean_images.items():
+            image_attach(instance=obj, field_name=name, image=image)
         super().save_model(request, obj, form, change)
         issue_render(issue=obj)
 
