@@ -60,6 +60,10 @@ elif not DEBUG and (
         "`python -c 'import secrets; print(secrets.token_urlsafe(50))'`."
     )
 
+# Signs backups (editorial.backup). Unset, the key is derived from SECRET_KEY:
+# set the same BACKUP_KEY on a server that restores another's archives.
+BACKUP_KEY = os.environ.get("BACKUP_KEY", "")
+
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")

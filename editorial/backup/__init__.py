@@ -9,6 +9,9 @@ An archive is a gzip-compressed tar file (`manage.py backup PATH`) holding:
   too. Datetimes keep their microseconds.
 * `media/<name>`: every stored file those rows point to (figures, renditions,
   avatars, covers, logos), read through the storage API.
+* `manifest.json.hmac`: the manifest's HMAC-SHA256, keyed by `BACKUP_KEY`
+  (derived from `SECRET_KEY` when unset); `restore` refuses an archive whose
+  signature does not match.
 * `manifest.json`, the last member: format and version, when the archive was
   made, the Django version and applied migrations, the row count per model,
   the files, and the size and SHA-256 of every other member.

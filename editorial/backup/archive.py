@@ -4,6 +4,7 @@ the models and files it holds, and the helpers that spool and checksum them.
 
 import datetime
 import hashlib
+import hmac
 import io
 import logging
 import tempfile
@@ -12,19 +13,24 @@ from pathlib import Path
 from typing import IO, Any, Self
 
 from django.apps import apps
+from django.conf import settings
 from django.core import serializers
 from django.core.files.storage import default_storage
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models
 from django.db.migrations.recorder import MigrationRecorder
+from django.utils.crypto import salted_hmac
 
 logger = logging.getLogger(__name__)
 
 FORMAT = "digest-backup"
-FORMAT_VERSION = 1
+# Version 2 added the signature.
+FORMAT_VERSION = 2
 ARCHIVE_SUFFIXES = (".tar.gz", ".tgz")
 DATA_MEMBER = "data.json"
 MANIFEST_MEMBER = "manifest.json"
+SIGNATURE_MEMBER = "manifest.json.hmac"
+_SIGNATURE_SALT = "editorial.backup.manifest"
 MEDIA_PREFIX = "media/"
 
 # A migrated database already has these rows (content types and permissions,
@@ -213,6 +219,25 @@ def read_snapshot() -> None:
     if connection.vendor == "postgresql" and len(connection.atomic_blocks) == 1:
         with connection.cursor() as cursor:
             cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+
+
+def manifest_signature(manifest: bytes) -> str:
+    """Return the HMAC-SHA256 of `manifest`, in hex, keyed by BACKUP_KEY.
+
+    The manifest lists the digest of every other member, so signing it signs
+    the whole archive. Plain checksums only catch damage: whoever edits an
+    archive (to add a superuser, say) can recompute them, but not this
+    without the key. Without BACKUP_KEY the key is derived from SECRET_KEY,
+    so another server restores the archive only with the same key set.
+    """
+    key = settings.BACKUP_KEY or settings.SECRET_KEY
+    return salted_hmac(_SIGNATURE_SALT, manifest, secret=key, algorithm="sha256").hexdigest()
+
+
+def manifest_signature_matches(manifest: bytes, signature: bytes) -> bool:
+    """Return whether `signature` is the manifest's, compared in constant time."""
+    expected = manifest_signature(manifest).encode()
+    return hmac.compare_digest(expected, signature.strip())
 
 
 # ---------------------------------------------------------------------------

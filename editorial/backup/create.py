@@ -21,6 +21,7 @@ from editorial.backup.archive import (
     FORMAT_VERSION,
     MANIFEST_MEMBER,
     MEDIA_PREFIX,
+    SIGNATURE_MEMBER,
     BackupError,
     BackupSummary,
     ExactJSONEncoder,
@@ -28,6 +29,7 @@ from editorial.backup.archive import (
     applied_migrations,
     backup_models,
     file_names,
+    manifest_signature,
     model_rows,
     read_snapshot,
     spool_bytes,
@@ -116,6 +118,8 @@ def _archive_write(
         manifest["missing_files"] = missing
         manifest["members"] = members
         text = json.dumps(manifest, ensure_ascii=False, indent=2).encode()
+        signature = manifest_signature(text).encode()
+        _member_add(archive, SIGNATURE_MEMBER, spool_bytes(signature), mtime)
         # The manifest is last because it lists every other member's digest;
         # a reader checks all of them before it uses any.
         _member_add(archive, MANIFEST_MEMBER, spool_bytes(text), mtime)

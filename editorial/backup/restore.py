@@ -34,6 +34,7 @@ from editorial.backup.archive import (
     FORMAT_VERSION,
     MANIFEST_MEMBER,
     MEDIA_PREFIX,
+    SIGNATURE_MEMBER,
     Archive,
     BackupError,
     RestoreError,
@@ -41,9 +42,11 @@ from editorial.backup.archive import (
     Spool,
     database_contents,
     file_names,
+    manifest_signature_matches,
     sha256_of,
     spool_stream,
 )
+from newsletter.management.paths import path_problem
 
 logger = logging.getLogger(__name__)
 
@@ -53,16 +56,18 @@ def site_restore(*, path: Path, force: bool = False) -> RestoreSummary:
 
     Raises RestoreError, with nothing written, when the database holds content
     (unless `force`, which flushes it first); when the archive is missing,
-    unreadable, corrupt or truncated, fails a checksum, has another format
-    version or needs migrations this database lacks; or when storage holds
+    unreadable, corrupt or truncated, is not signed with this site's
+    BACKUP_KEY, fails a checksum, has another format version, holds rows
+    whose values this site refuses or needs migrations this database lacks; or when storage holds
     other files under the archive's names (unless `force`, which replaces
     them). Rows are loaded in one transaction and the files written inside
     it: a failure while loading rolls back the rows, deletes the files written
     so far and puts back the ones replaced.
     """
     path = Path(path)
-    if not path.is_file():
-        raise RestoreError(f"{path}: no such file.")
+    problem = path_problem(path)
+    if problem is not None:
+        raise RestoreError(f"{problem}; nothing was restored.")
     if not force:
         _require_empty_database()
     archive = _archive_read(path)
@@ -133,7 +138,7 @@ def _archive_read(path: Path) -> Archive:
                         "nothing was restored."
                     )
                 source = tar.extractfile(member)
-                if member.name in (DATA_MEMBER, MANIFEST_MEMBER):
+                if member.name in (DATA_MEMBER, MANIFEST_MEMBER, SIGNATURE_MEMBER):
                     kept[member.name] = source.read()
                     digest = hashlib.sha256(kept[member.name]).hexdigest()
                 else:
@@ -143,13 +148,18 @@ def _archive_read(path: Path) -> Archive:
         raise RestoreError(
             f"{path} is corrupt or truncated ({error}); nothing was restored."
         ) from error
+    _signature_check(path, kept.get(MANIFEST_MEMBER), kept.get(SIGNATURE_MEMBER))
     manifest = _manifest_parse(path, kept.get(MANIFEST_MEMBER))
-    del found[MANIFEST_MEMBER]
+    del found[MANIFEST_MEMBER], found[SIGNATURE_MEMBER]
     _members_check(path, expected=manifest["members"], found=found)
     try:
         rows = json.loads(kept[DATA_MEMBER])
         files = file_names(rows)
-    except (ValueError, TypeError, KeyError, LookupError) as error:
+    except RecursionError:
+        raise RestoreError(
+            f"{path}: {DATA_MEMBER} is nested too deeply to read; nothing was restored."
+        ) from None
+    except (ValueError, TypeError, KeyError, LookupError, AttributeError) as error:
         raise RestoreError(
             f"{path}: {DATA_MEMBER} cannot be read ({error}); nothing was restored."
         ) from error
@@ -176,15 +186,37 @@ def _archive_read(path: Path) -> Archive:
     )
 
 
-def _manifest_parse(path: Path, text: bytes | None) -> dict[str, Any]:
-    """Return the manifest if it is one this version reads; raise RestoreError if not."""
-    if text is None:
+def _signature_check(path: Path, manifest: bytes | None, signature: bytes | None) -> None:
+    """Raise RestoreError unless `signature` is the manifest's under this site's BACKUP_KEY.
+
+    Checked before the manifest is even parsed: nothing in an archive
+    someone else made is trusted, not its checksums, not its JSON.
+    """
+    if manifest is None:
         raise RestoreError(
             f"{path} has no {MANIFEST_MEMBER}: it is truncated or not a Digest backup; "
             "nothing was restored."
         )
+    if signature is None:
+        raise RestoreError(
+            f"{path} is not signed (no {SIGNATURE_MEMBER}): it was made by an older Digest "
+            "or altered; nothing was restored."
+        )
+    if not manifest_signature_matches(manifest, signature):
+        raise RestoreError(
+            f"{path}: the signature does not match: the archive was altered, or signed "
+            "with another BACKUP_KEY; nothing was restored."
+        )
+
+
+def _manifest_parse(path: Path, text: bytes) -> dict[str, Any]:
+    """Return the manifest if it is one this version reads; raise RestoreError if not."""
     try:
         manifest = json.loads(text)
+    except RecursionError:
+        raise RestoreError(
+            f"{path}: {MANIFEST_MEMBER} is nested too deeply to read; nothing was restored."
+        ) from None
     except ValueError as error:
         raise RestoreError(
             f"{path}: {MANIFEST_MEMBER} is not valid JSON ({error}); nothing was restored."
@@ -273,6 +305,7 @@ def _rows_load(rows: list[dict[str, Any]]) -> dict[str, int]:
             for deserialized in serializers.deserialize(
                 "python", rows, handle_forward_references=True
             ):
+                _values_check(deserialized.object)
                 deserialized.save()
                 loaded_models.add(type(deserialized.object))
                 counts[deserialized.object._meta.label_lower] += 1
@@ -287,6 +320,7 @@ def _rows_load(rows: list[dict[str, Any]]) -> dict[str, int]:
         ObjectDoesNotExist,
         FieldDoesNotExist,
         ValidationError,
+        OverflowError,
     ) as error:
         raise RestoreError(f"Loading the data failed ({error}); nothing was restored.") from error
     # Rows came with their ids: PostgreSQL's sequences must move past them, or
@@ -297,6 +331,31 @@ def _rows_load(rows: list[dict[str, Any]]) -> dict[str, int]:
             for statement in statements:
                 cursor.execute(statement)
     return dict(sorted(counts.items()))
+
+
+def _values_check(instance: models.Model) -> None:
+    """Run the field checks on `instance`'s filled-in values; raise RestoreError naming the row.
+
+    Rows are saved as they come, as loaddata does: without this, a slug, an
+    address or a number this site refuses from a form would reach pages that
+    cannot show it. Relations are left to the database's constraint check,
+    and empty values alone, since services fill some fields after a first save.
+    """
+    skipped = [
+        field.name
+        for field in instance._meta.concrete_fields
+        if field.is_relation or field.value_from_object(instance) in (None, "")
+    ]
+    try:
+        instance.clean_fields(exclude=skipped)
+    except ValidationError as error:
+        reasons = "; ".join(
+            f"{field}: {' '.join(messages)}" for field, messages in error.message_dict.items()
+        )
+        raise RestoreError(
+            f"{DATA_MEMBER}: {instance._meta.label_lower} {instance.pk!r}: {reasons}; "
+            "nothing was restored."
+        ) from None
 
 
 def _files_write(

@@ -23,9 +23,14 @@ def parse_issue(text: str) -> ParsedIssue:
     The whole text is read before anything is returned, so a caller writes nothing for
     a text that fails. Raises ``ImportFormatError`` (with a 1-based line) for an empty
     text, a text without sections, an item before any section, a section without items,
-    an item without a title, or an item number that does not continue its section's
-    sequence.
+    an item without a title, an item number that does not continue its section's
+    sequence, or a NUL byte.
     """
+    nul = text.find("\x00")
+    if nul != -1:
+        # Not text, and PostgreSQL cannot store it in a text column.
+        line = text.count("\n", 0, nul) + 1
+        raise ImportFormatError(line, "含有 NUL 字符,不是文本文件 (a NUL byte: this is not text)")
     lines = split_lines(text)
     if not any(line.strip() for line in lines):
         raise ImportFormatError(1, "文件为空 (the file is empty)")

@@ -11,7 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.db import connection
 
-from editorial.backup.archive import backup_models
+from editorial.backup.archive import backup_models, manifest_signature
 from editorial.permissions.roles import Role
 from tests.factories import FigureFactory, RoleUserFactory, public_item
 
@@ -89,3 +89,8 @@ def archive_write(path: Path, members: dict[str, bytes]) -> None:
 
 def manifest_of(members: dict[str, bytes]) -> dict:
     return json.loads(members["manifest.json"])
+
+
+def manifest_sign(members: dict[str, bytes]) -> None:
+    """Sign the manifest of `members` again with this site's key, as the key's holder could."""
+    members["manifest.json.hmac"] = manifest_signature(members["manifest.json"]).encode()

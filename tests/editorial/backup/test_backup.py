@@ -37,10 +37,10 @@ def test_the_manifest_has_version_time_counts_and_checksums(small_site, tmp_path
 
     members = archive_members(tmp_path / "site.tar.gz")
     manifest = manifest_of(members)
-    assert manifest["format"] == "digest-backup" and manifest["format_version"] == 1
+    assert manifest["format"] == "digest-backup" and manifest["format_version"] == 2
     assert manifest["created_at"] and manifest["django_version"].startswith("5.2")
     assert manifest["counts"] == row_counts()
-    assert set(manifest["members"]) == set(members) - {"manifest.json"}
+    assert set(manifest["members"]) == set(members) - {"manifest.json", "manifest.json.hmac"}
     for name, listed in manifest["members"].items():
         assert listed == {
             "size": len(members[name]),

@@ -16,6 +16,7 @@ from tests.editorial.backup.conftest import (
     archive_write,
     content_counts,
     manifest_of,
+    manifest_sign,
     stored_files,
 )
 
@@ -36,11 +37,14 @@ def _restore(path, *args) -> str:
     return output.getvalue()
 
 
-def _rewrite(path, changes: dict[str, bytes | None], *, fix_checksums: bool = False) -> None:
+def _rewrite(
+    path, changes: dict[str, bytes | None], *, fix_checksums: bool = False, sign: bool = True
+) -> None:
     """Rewrite the archive with members replaced (bytes) or removed (None).
 
     With `fix_checksums` the manifest lists the new members' sizes and digests,
-    as a crafted archive would.
+    as a crafted archive would. With `sign` the manifest is signed again with
+    this site's key, so that the checks behind the signature are reached.
     """
     members = archive_members(path)
     for name, content in changes.items():
@@ -53,9 +57,11 @@ def _rewrite(path, changes: dict[str, bytes | None], *, fix_checksums: bool = Fa
         manifest["members"] = {
             name: {"size": len(content), "sha256": hashlib.sha256(content).hexdigest()}
             for name, content in members.items()
-            if name != "manifest.json"
+            if name not in ("manifest.json", "manifest.json.hmac")
         }
         members["manifest.json"] = json.dumps(manifest).encode()
+    if sign and "manifest.json" in members and "manifest.json.hmac" in members:
+        manifest_sign(members)
     archive_write(path, members)
 
 
@@ -158,10 +164,10 @@ def test_another_format_version_is_refused(archive, fresh_server):
     """A version this code does not read is refused, naming both versions."""
     media = fresh_server()
     manifest = manifest_of(archive_members(archive))
-    manifest["format_version"] = 2
+    manifest["format_version"] = 3
     _rewrite(archive, {"manifest.json": json.dumps(manifest).encode()})
 
-    with pytest.raises(CommandError, match="format version 2; this Digest reads version 1"):
+    with pytest.raises(CommandError, match="format version 3; this Digest reads version 2"):
         _restore(archive)
 
     _assert_nothing_restored(media)
