@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 
-.PHONY: setup demo test lint format bench messages
+.PHONY: setup demo test lint format bench load messages
 
 setup: $(VENV)/.installed
 
@@ -32,6 +32,11 @@ format: setup
 
 bench: setup
 	$(BIN)/python bench/run.py
+
+# Load and faults (issue 9): gunicorn -w 2 on PostgreSQL and Redis, loopback
+# only, about three minutes; restarts PostgreSQL (root). Not part of `make test`.
+load: setup
+	$(BIN)/python bench/load.py
 
 # Re-extract the interface strings into locale/*/LC_MESSAGES/django.po and
 # compile the .mo files (committed). Needs GNU gettext: apt-get install gettext.
