@@ -2,9 +2,12 @@
 without metadata, named by content; a refused picture leaves the form as typed."""
 
 import hashlib
+import importlib
 import io
 
 import pytest
+from django.apps import apps
+from django.core.files.base import ContentFile
 from django.urls import reverse
 from PIL import Image
 
@@ -83,3 +86,24 @@ def test_a_refused_logo_stores_nothing(admin_client, media_root):
     assert "新简介" in response.content.decode()
     assert not Project.objects.get(pk=project.pk).logo
     assert samples.files_in(media_root) == []
+
+
+def test_a_cover_stored_under_its_uploaded_name_is_renamed_by_the_migration(
+    media_root, django_capture_on_commit_callbacks
+):
+    """Covers from before keep no guessable name: re-encoded, content-named, the old file gone."""
+    migration = importlib.import_module("newsletter.migrations.0008_issue_9c_content_named_uploads")
+    issue = IssueFactory(slug="2031-04")
+    issue.cover.save("2031-04.jpg", ContentFile(samples.jpeg_with_gps()))
+    legacy = media_root / "covers" / "2031-04.jpg"
+    assert legacy.exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        migration.uploads_name_by_content(apps, None)
+
+    issue.refresh_from_db()
+    stored = (media_root / issue.cover.name).read_bytes()
+    digest = hashlib.sha256(stored).hexdigest()
+    assert issue.cover.name == f"covers/{digest[:2]}/{digest}.jpg"
+    assert not Image.open(io.BytesIO(stored)).getexif()
+    assert not legacy.exists()
