@@ -26,6 +26,8 @@ logger = logging.getLogger(__name__)
 FORMAT = "digest-backup"
 # Version 2 added the signature.
 FORMAT_VERSION = 2
+# The format before archives were signed: the same members but the signature.
+UNSIGNED_FORMAT_VERSION = 1
 ARCHIVE_SUFFIXES = (".tar.gz", ".tgz")
 DATA_MEMBER = "data.json"
 MANIFEST_MEMBER = "manifest.json"

@@ -35,6 +35,7 @@ from editorial.backup.archive import (
     MANIFEST_MEMBER,
     MEDIA_PREFIX,
     SIGNATURE_MEMBER,
+    UNSIGNED_FORMAT_VERSION,
     Archive,
     BackupError,
     RestoreError,
@@ -51,7 +52,9 @@ from newsletter.management.paths import path_problem
 logger = logging.getLogger(__name__)
 
 
-def site_restore(*, path: Path, force: bool = False) -> RestoreSummary:
+def site_restore(
+    *, path: Path, force: bool = False, trust_unsigned: bool = False
+) -> RestoreSummary:
     """Load the archive `path` into this database and storage; return what was restored.
 
     Raises RestoreError, with nothing written, when the database holds content
@@ -63,6 +66,9 @@ def site_restore(*, path: Path, force: bool = False) -> RestoreSummary:
     them). Rows are loaded in one transaction and the files written inside
     it: a failure while loading rolls back the rows, deletes the files written
     so far and puts back the ones replaced.
+
+    `trust_unsigned` reads an archive of format version 1, made before
+    backups were signed, on the operator's word that it is their own.
     """
     path = Path(path)
     problem = path_problem(path)
@@ -70,7 +76,7 @@ def site_restore(*, path: Path, force: bool = False) -> RestoreSummary:
         raise RestoreError(f"{problem}; nothing was restored.")
     if not force:
         _require_empty_database()
-    archive = _archive_read(path)
+    archive = _archive_read(path, trust_unsigned=trust_unsigned)
     _require_migrations(archive.manifest)
     present, conflicts = _storage_compare(archive)
     if conflicts and not force:
@@ -121,7 +127,7 @@ def _require_empty_database() -> None:
         )
 
 
-def _archive_read(path: Path) -> Archive:
+def _archive_read(path: Path, *, trust_unsigned: bool = False) -> Archive:
     """Read every member of the archive `path` and check it against the manifest.
 
     Returns the manifest, the rows and the names of the files to write. Raises
@@ -148,9 +154,13 @@ def _archive_read(path: Path) -> Archive:
         raise RestoreError(
             f"{path} is corrupt or truncated ({error}); nothing was restored."
         ) from error
-    _signature_check(path, kept.get(MANIFEST_MEMBER), kept.get(SIGNATURE_MEMBER))
-    manifest = _manifest_parse(path, kept.get(MANIFEST_MEMBER))
-    del found[MANIFEST_MEMBER], found[SIGNATURE_MEMBER]
+    signature = kept.get(SIGNATURE_MEMBER)
+    unsigned = trust_unsigned and signature is None
+    if not unsigned:
+        _signature_check(path, kept.get(MANIFEST_MEMBER), signature)
+    manifest = _manifest_parse(path, kept.get(MANIFEST_MEMBER), unsigned=unsigned)
+    found.pop(MANIFEST_MEMBER)
+    found.pop(SIGNATURE_MEMBER, None)
     _members_check(path, expected=manifest["members"], found=found)
     try:
         rows = json.loads(kept[DATA_MEMBER])
@@ -200,7 +210,8 @@ def _signature_check(path: Path, manifest: bytes | None, signature: bytes | None
     if signature is None:
         raise RestoreError(
             f"{path} is not signed (no {SIGNATURE_MEMBER}): it was made by an older Digest "
-            "or altered; nothing was restored."
+            "or altered; nothing was restored. If it is a backup of your own made before "
+            "backups were signed, restore it with --trust-unsigned."
         )
     if not manifest_signature_matches(manifest, signature):
         raise RestoreError(
@@ -209,8 +220,17 @@ def _signature_check(path: Path, manifest: bytes | None, signature: bytes | None
         )
 
 
-def _manifest_parse(path: Path, text: bytes) -> dict[str, Any]:
-    """Return the manifest if it is one this version reads; raise RestoreError if not."""
+def _manifest_parse(path: Path, text: bytes | None, *, unsigned: bool = False) -> dict[str, Any]:
+    """Return the manifest if it is one this version reads; raise RestoreError if not.
+
+    Signed archives are read in FORMAT_VERSION; an unsigned one, trusted by
+    the operator, only in UNSIGNED_FORMAT_VERSION, the format before signing.
+    """
+    if text is None:
+        raise RestoreError(
+            f"{path} has no {MANIFEST_MEMBER}: it is truncated or not a Digest backup; "
+            "nothing was restored."
+        )
     try:
         manifest = json.loads(text)
     except RecursionError:
@@ -224,10 +244,11 @@ def _manifest_parse(path: Path, text: bytes) -> dict[str, Any]:
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise RestoreError(f"{path} is not a Digest backup; nothing was restored.")
     version = manifest.get("format_version")
-    if version != FORMAT_VERSION:
+    readable = UNSIGNED_FORMAT_VERSION if unsigned else FORMAT_VERSION
+    if version != readable:
         raise RestoreError(
             f"{path} is a backup in format version {version}; this Digest reads version "
-            f"{FORMAT_VERSION} only. Nothing was restored."
+            f"{readable} {'unsigned' if unsigned else 'signed'}. Nothing was restored."
         )
     expected_types = {"members": dict, "migrations": dict, "missing_files": list, "files": list}
     for key, expected_type in expected_types.items():

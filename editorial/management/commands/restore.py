@@ -27,10 +27,22 @@ class Command(BaseCommand):
                 "it is deleted) and replace stored files of the same names."
             ),
         )
+        parser.add_argument(
+            "--trust-unsigned",
+            action="store_true",
+            help=(
+                "Read a backup made before backups were signed (format version 1). Only for "
+                "archives of your own: nothing proves this one was not altered."
+            ),
+        )
 
-    def handle(self, *args, path: Path, force: bool, **options):
+    def handle(self, *args, path: Path, force: bool, trust_unsigned: bool, **options):
+        if trust_unsigned:
+            self.stderr.write(
+                self.style.WARNING(f"{path}: restoring without checking a signature.")
+            )
         try:
-            summary = site_restore(path=path, force=force)
+            summary = site_restore(path=path, force=force, trust_unsigned=trust_unsigned)
         except RestoreError as error:
             raise CommandError(str(error)) from error
         for label, count in summary.counts.items():

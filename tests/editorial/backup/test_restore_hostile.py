@@ -189,3 +189,37 @@ def test_the_command_line_exits_non_zero_with_one_line_and_no_traceback(tmp_path
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert f"{tmp_path}: is a directory" in result.stderr
+
+
+def _unsigned(path: Path, *, format_version: int) -> None:
+    """Make `path` what a Digest before signed backups wrote: no signature member."""
+    members = archive_members(path)
+    del members["manifest.json.hmac"]
+    manifest = manifest_of(members)
+    manifest["format_version"] = format_version
+    members["manifest.json"] = json.dumps(manifest).encode()
+    archive_write(path, members)
+
+
+def test_a_backup_from_before_signing_restores_only_when_trusted(archive, fresh_server):
+    """Format 1 is refused, pointing at --trust-unsigned, which then restores it."""
+    _unsigned(archive, format_version=1)
+    fresh_server()
+    with pytest.raises(CommandError, match="--trust-unsigned"):
+        _restore(archive)
+    assert database_contents() == {}
+    call_command(
+        "restore", str(archive), "--trust-unsigned", stdout=io.StringIO(), stderr=io.StringIO()
+    )
+    assert get_user_model().objects.exists()
+
+
+def test_trusting_unsigned_archives_does_not_excuse_a_stripped_signature(archive, fresh_server):
+    """A current archive whose signature was removed is refused even with --trust-unsigned."""
+    _unsigned(archive, format_version=2)
+    fresh_server()
+    with pytest.raises(CommandError, match="format version 2"):
+        call_command(
+            "restore", str(archive), "--trust-unsigned", stdout=io.StringIO(), stderr=io.StringIO()
+        )
+    assert database_contents() == {}
