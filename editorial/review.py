@@ -40,22 +40,47 @@ def mentioned_usernames(text: str) -> list[str]:
     return list(dict.fromkeys(name for name in names if name))
 
 
+# A comment notifies at most this many colleagues: a longer list is a
+# mass mailing, not a review, and each name costs a set of candidates below.
+MAX_MENTIONS = 50
+
+
+def _username_max_length() -> int:
+    return User._meta.get_field(User.USERNAME_FIELD).max_length or 150
+
+
+def mention_candidates(tokens: list[str]) -> set[str]:
+    """Return every username the mention `tokens` could name: their prefixes, bounded.
+
+    Only the first MAX_MENTIONS tokens count, and no username is longer than
+    the field allows, so a 25,000-character token yields at most that many
+    prefixes instead of all 25,000 of them: the set grows linearly with the
+    text, never quadratically.
+    """
+    longest = _username_max_length()
+    return {
+        token[:end]
+        for token in tokens[:MAX_MENTIONS]
+        for end in range(1, min(len(token), longest) + 1)
+    }
+
+
 def mentioned_users(text: str) -> list:
     """Return the active users @mentioned in `text`, in order of first mention.
 
     Chinese text runs on after a name ("@rita看看"), and usernames may be
     Chinese too, so each mention is matched to the longest existing username
-    it starts with. One query.
+    it starts with. One query; at most MAX_MENTIONS names are looked up.
     """
-    tokens = mentioned_usernames(text)
-    prefixes = {token[:end] for token in tokens for end in range(1, len(token) + 1)}
+    tokens = mentioned_usernames(text)[:MAX_MENTIONS]
     users = {
         user.get_username(): user
-        for user in User.objects.filter(username__in=prefixes, is_active=True)
+        for user in User.objects.filter(username__in=mention_candidates(tokens), is_active=True)
     }
+    longest = _username_max_length()
     found = []
     for token in tokens:
-        for end in range(len(token), 0, -1):
+        for end in range(min(len(token), longest), 0, -1):
             user = users.get(token[:end])
             if user is not None:
                 if user not in found:
