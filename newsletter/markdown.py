@@ -21,7 +21,6 @@ from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
-from mdit_py_plugins.anchors import anchors_plugin
 
 from newsletter.figure_syntax import figure_id_from_source, is_figure_source
 
@@ -113,6 +112,52 @@ def _slugify_heading(title: str) -> str:
     return slug or "section"
 
 
+def _anchor_candidate(slug: str, number: int) -> str:
+    return f"{slug}-{number}" if number else slug
+
+
+class _AnchorIds:
+    """Hands out unique heading ids: "slug", then "slug-1", "slug-2" …
+
+    Each slug remembers the last number it tried, so n headings with one
+    title cost about n tries, not n²/2 (mdit-py-plugins' `unique_slug` starts
+    again at 1 for every heading: 20,000 headings took 17 s). An id skipped
+    because another heading holds it is skipped once per slug, so the tries
+    stay under twice the number of headings.
+    """
+
+    def __init__(self) -> None:
+        self.taken: set[str] = set()
+        self.next_number: dict[str, int] = {}
+
+    def claim(self, slug: str) -> str:
+        number = self.next_number.get(slug, 0)
+        candidate = _anchor_candidate(slug, number)
+        while candidate in self.taken:
+            number += 1
+            candidate = _anchor_candidate(slug, number)
+        self.next_number[slug] = number + 1
+        self.taken.add(candidate)
+        return candidate
+
+
+def _heading_anchor_rule(anchor_prefix: str):
+    def anchor_headings(state: StateCore) -> None:
+        ids = _AnchorIds()
+        for index, token in enumerate(state.tokens):
+            if token.type != "heading_open":
+                continue
+            title = "".join(
+                child.content
+                for child in state.tokens[index + 1].children or ()
+                if child.type in ("text", "code_inline")
+            )
+            slug = _slugify_heading(title)
+            token.attrSet("id", ids.claim(f"{anchor_prefix}-{slug}" if anchor_prefix else slug))
+
+    return anchor_headings
+
+
 def _demote_headings(state: StateCore) -> None:
     levels = [int(t.tag[1]) for t in state.tokens if t.type == "heading_open"]
     if not levels:
@@ -186,12 +231,7 @@ def _build_parser(anchor_prefix: str) -> MarkdownIt:
     # is shown as text instead of being trusted and then scrubbed.
     md = MarkdownIt("commonmark", {"html": False, "typographer": False}).enable("table")
     md.core.ruler.after("block", "demote_headings", _demote_headings)
-
-    def slug_func(title: str) -> str:
-        slug = _slugify_heading(title)
-        return f"{anchor_prefix}-{slug}" if anchor_prefix else slug
-
-    anchors_plugin(md, min_level=1, max_level=6, slug_func=slug_func)
+    md.core.ruler.push("heading_anchors", _heading_anchor_rule(anchor_prefix))
     md.core.ruler.push("figure_blocks", _mark_figure_blocks)
     md.add_render_rule("link_open", _render_link_open)
     md.add_render_rule("image", _render_image)
