@@ -32,6 +32,13 @@ CONTENT_FIELDS = ["title", "original_title", "source_url", "body", "remark"]
 
 # CJK text has no spaces: diff it character by character, Latin text by word.
 _TOKEN = re.compile(r"[\u3000-\u9fff\uac00-\ud7af\uff00-\uffef]|[A-Za-z0-9_]+|\s+|.", re.DOTALL)
+_PARAGRAPH_BREAK = re.compile(r"(\n[ \t]*\n+)")
+
+# SequenceMatcher's work grows with the product of the two sides: 30,000
+# Chinese characters, one unit each, took 30 s. Above this many units on
+# either side the diff falls back to lines, then to paragraphs, then to the
+# whole changed passage, so its cost stays bounded whatever the text.
+DIFF_MAX_UNITS = 1000
 
 
 def register_models() -> None:
@@ -60,22 +67,103 @@ class FieldChange:
     old: str
     new: str
     segments: list[DiffSegment]
+    granularity: str = "words"
 
 
-def text_diff(old: str, new: str) -> list[DiffSegment]:
-    """Return the inline diff of two texts, CJK-aware, adjacent runs merged."""
-    old_tokens, new_tokens = _TOKEN.findall(old or ""), _TOKEN.findall(new or "")
-    matcher = difflib.SequenceMatcher(a=old_tokens, b=new_tokens, autojunk=False)
+def _words(text: str) -> list[str]:
+    return _TOKEN.findall(text)
+
+
+def _lines(text: str) -> list[str]:
+    return text.splitlines(keepends=True)
+
+
+def _paragraphs(text: str) -> list[str]:
+    parts = _PARAGRAPH_BREAK.split(text)
+    # split() alternates text and breaks: keep each break with its paragraph.
+    return [
+        parts[i] + (parts[i + 1] if i + 1 < len(parts) else "") for i in range(0, len(parts), 2)
+    ]
+
+
+# From the finest to the coarsest: the first that fits DIFF_MAX_UNITS is used.
+DIFF_GRANULARITIES = (("words", _words), ("lines", _lines), ("paragraphs", _paragraphs))
+
+
+def _common_lines(old: str, new: str) -> tuple[int, int]:
+    """Return the lengths of the common head and tail of two texts, cut at line starts.
+
+    Both are found by one linear scan, so an edit in one place of a long body
+    is diffed on the changed lines only; cutting at line starts keeps words whole.
+    """
+    limit = min(len(old), len(new))
+    head = 0
+    while head < limit and old[head] == new[head]:
+        head += 1
+    head = old.rfind("\n", 0, head) + 1
+    tail = 0
+    while tail < limit - head and old[-1 - tail] == new[-1 - tail]:
+        tail += 1
+    first_break = old.find("\n", len(old) - tail)
+    tail = len(old) - first_break - 1 if tail and first_break != -1 else 0
+    return head, tail
+
+
+def _segments(old_units: list[str], new_units: list[str]) -> list[DiffSegment]:
+    matcher = difflib.SequenceMatcher(a=old_units, b=new_units, autojunk=False)
     segments: list[DiffSegment] = []
     for op, a1, a2, b1, b2 in matcher.get_opcodes():
         if op == "equal":
-            segments.append(DiffSegment("equal", "".join(old_tokens[a1:a2])))
+            segments.append(DiffSegment("equal", "".join(old_units[a1:a2])))
             continue
         if a2 > a1:
-            segments.append(DiffSegment("delete", "".join(old_tokens[a1:a2])))
+            segments.append(DiffSegment("delete", "".join(old_units[a1:a2])))
         if b2 > b1:
-            segments.append(DiffSegment("insert", "".join(new_tokens[b1:b2])))
+            segments.append(DiffSegment("insert", "".join(new_units[b1:b2])))
     return segments
+
+
+def text_diff_detailed(old: str, new: str) -> tuple[str, list[DiffSegment]]:
+    """Return how finely two texts were compared and their inline diff.
+
+    The granularity is "words" (CJK by character), "lines", "paragraphs" or,
+    when even the paragraphs of the changed passage exceed DIFF_MAX_UNITS,
+    "passage": the changed passage deleted and inserted whole.
+    """
+    old, new = old or "", new or ""
+    head, tail = _common_lines(old, new)
+    old_middle, new_middle = old[head : len(old) - tail], new[head : len(new) - tail]
+    granularity, segments = (
+        "passage",
+        [
+            DiffSegment(kind, text)
+            for kind, text in (("delete", old_middle), ("insert", new_middle))
+            if text
+        ],
+    )
+    for name, split in DIFF_GRANULARITIES:
+        old_units, new_units = split(old_middle), split(new_middle)
+        if max(len(old_units), len(new_units)) <= DIFF_MAX_UNITS:
+            granularity, segments = name, _segments(old_units, new_units)
+            break
+    before = [DiffSegment("equal", old[:head])] if head else []
+    after = [DiffSegment("equal", old[len(old) - tail :])] if tail else []
+    return granularity, _merged(before + segments + after)
+
+
+def _merged(segments: list[DiffSegment]) -> list[DiffSegment]:
+    merged: list[DiffSegment] = []
+    for segment in segments:
+        if merged and merged[-1].kind == segment.kind:
+            merged[-1] = DiffSegment(segment.kind, merged[-1].text + segment.text)
+        else:
+            merged.append(segment)
+    return merged
+
+
+def text_diff(old: str, new: str) -> list[DiffSegment]:
+    """Return the inline diff of two texts, CJK-aware, in bounded time (see DIFF_MAX_UNITS)."""
+    return text_diff_detailed(old, new)[1]
 
 
 def content_changes(old: dict, new: dict) -> list[FieldChange]:
@@ -85,16 +173,17 @@ def content_changes(old: dict, new: dict) -> list[FieldChange]:
         before, after = str(old.get(name) or ""), str(new.get(name) or "")
         if before != after:
             label = str(Item._meta.get_field(name).verbose_name)
-            changes.append(FieldChange(name, label, before, after, text_diff(before, after)))
+            changes.append(_field_change(name, label, before, after))
     old_links, new_links = old.get("further_reading", []), new.get("further_reading", [])
     if old_links != new_links:
         before, after = "\n".join(old_links), "\n".join(new_links)
-        changes.append(
-            FieldChange(
-                "further_reading", _("further reading"), before, after, text_diff(before, after)
-            )
-        )
+        changes.append(_field_change("further_reading", _("further reading"), before, after))
     return changes
+
+
+def _field_change(name: str, label: str, before: str, after: str) -> FieldChange:
+    granularity, segments = text_diff_detailed(before, after)
+    return FieldChange(name, label, before, after, segments, granularity)
 
 
 def item_versions(*, item: Item):
