@@ -250,6 +250,9 @@ MARKDOWNX_UPLOAD_URLS_PATH = "/admin/newsletter/figure/upload/"
 # Uploaded figures: bytes and pixels an image may have (newsletter.images).
 DIGEST_MAX_UPLOAD_BYTES = env_int("DIGEST_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
 DIGEST_MAX_IMAGE_PIXELS = env_int("DIGEST_MAX_IMAGE_PIXELS", 40_000_000)
+# Characters a Markdown field (item body and remark, issue intro) may hold:
+# every save renders it, so its size bounds the work (newsletter.markdown).
+DIGEST_BODY_MAX_CHARS = env_int("DIGEST_BODY_MAX_CHARS", 200_000)
 # Seconds a signed preview link (editorial.release.preview) and an invitation
 # link (editorial.accounts.invitations) stay valid: seven days each.
 # How long search answers are remembered, keyed by the index's version (so

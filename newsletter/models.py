@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 
 from newsletter.figure_syntax import figure_reference
+from newsletter.validators import validate_markdown_length
 
 # Every character `str.splitlines` breaks on. A title goes into email subjects
 # (one header line) and page titles, where a line break is either an error
@@ -121,7 +122,12 @@ class Issue(models.Model):
     period = models.CharField(
         _("period"), max_length=100, blank=True, help_text=_("e.g. 2025 年 11 月")
     )
-    intro = models.TextField(_("introduction"), blank=True, help_text=_("Markdown."))
+    intro = models.TextField(
+        _("introduction"),
+        blank=True,
+        help_text=_("Markdown."),
+        validators=[validate_markdown_length],
+    )
     intro_html = models.TextField(editable=False, blank=True)
     cover = models.ImageField(_("cover"), upload_to="covers/", blank=True)
     status = models.CharField(
@@ -218,10 +224,15 @@ class Item(models.Model):
         _("original title"), max_length=300, blank=True, validators=[validate_single_line]
     )
     source_url = models.URLField(_("source URL"), max_length=500, blank=True)
-    body = models.TextField(_("body"), blank=True, help_text=_("Markdown."))
+    body = models.TextField(
+        _("body"), blank=True, help_text=_("Markdown."), validators=[validate_markdown_length]
+    )
     body_html = models.TextField(editable=False, blank=True)
     remark = models.TextField(
-        _("editor's remark"), blank=True, help_text=_("Markdown, shown after 🎤.")
+        _("editor's remark"),
+        blank=True,
+        help_text=_("Markdown, shown after 🎤."),
+        validators=[validate_markdown_length],
     )
     remark_html = models.TextField(editable=False, blank=True)
     projects = models.ManyToManyField(

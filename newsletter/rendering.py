@@ -16,13 +16,16 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from functools import partial
 
+from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
 
 from newsletter.figure_syntax import FIGURE_SCHEME
 from newsletter.markdown import FigureMarkup, figure_references, render_markdown
 from newsletter.models import Figure, Issue, Item, ItemFigure
 from newsletter.renditions import content_type_for
+from newsletter.validators import markdown_too_long
 
 # The prose column is 40em of 17 px text; below that the image spans the screen.
 FIGURE_SIZES = "(min-width: 720px) 680px, 100vw"
@@ -91,8 +94,14 @@ def markdown_preview(text: str) -> str:
     """Return the HTML of the editor's live preview of `text`, figures included.
 
     Named by MARKDOWNX_MARKDOWNIFY_FUNCTION; django-markdownx passes the text
-    positionally.
+    positionally. Text over DIGEST_BODY_MAX_CHARS is not rendered: the preview
+    says so, as the form will when it is saved.
     """
+    if markdown_too_long(text):
+        message = _("内容超过了上限 %(limit)d 个字符,无法预览。") % {
+            "limit": settings.DIGEST_BODY_MAX_CHARS
+        }
+        return f"<p>{message}</p>"
     return render_markdown(text, figures=figure_markup_by_id)
 
 

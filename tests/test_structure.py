@@ -114,6 +114,7 @@ def test_the_markdown_pipeline_and_the_models_import_no_rendering():
         "newsletter.figure_syntax",
         "newsletter.subscribers",
         "newsletter.subscribers.models",
+        "newsletter.validators",
     }
     assert graph["newsletter.subscribers.models"] <= {"newsletter.subscribers"}
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from django.conf import settings
+
 from newsletter.formats.document import ImportFormatError, ParsedIssue
 from newsletter.formats.markdown_form import Fence, parse_markdown
 from newsletter.formats.plain import parse_plain
 from newsletter.formats.syntax import split_lines
+from newsletter.validators import markdown_too_long
 
 
 def detect_form(text: str) -> str:
@@ -24,7 +27,8 @@ def parse_issue(text: str) -> ParsedIssue:
     a text that fails. Raises ``ImportFormatError`` (with a 1-based line) for an empty
     text, a text without sections, an item before any section, a section without items,
     an item without a title, an item number that does not continue its section's
-    sequence, or a NUL byte.
+    sequence, a NUL byte, or an intro, body or remark over DIGEST_BODY_MAX_CHARS
+    characters.
     """
     nul = text.find("\x00")
     if nul != -1:
@@ -34,6 +38,18 @@ def parse_issue(text: str) -> ParsedIssue:
     lines = split_lines(text)
     if not any(line.strip() for line in lines):
         raise ImportFormatError(1, "文件为空 (the file is empty)")
-    if detect_form(text) == "markdown":
-        return parse_markdown(lines)
-    return parse_plain(lines)
+    parsed = parse_markdown(lines) if detect_form(text) == "markdown" else parse_plain(lines)
+    _check_lengths(parsed)
+    return parsed
+
+
+def _check_lengths(parsed: ParsedIssue) -> None:
+    """Raise ImportFormatError for Markdown longer than the site stores (see the models)."""
+    limit = settings.DIGEST_BODY_MAX_CHARS
+    too_long = f"超过 {limit} 个字符 (over {limit} characters)"
+    if markdown_too_long(parsed.intro):
+        raise ImportFormatError(1, f"导语{too_long}")
+    for item in parsed.items:
+        for text, name in ((item.body, "正文 body"), (item.remark, "点评 remark")):
+            if markdown_too_long(text):
+                raise ImportFormatError(item.line, f"条目 {item.number} 的{name}{too_long}")
