@@ -10,6 +10,7 @@ from editorial.accounts.password_reset import PasswordResetConfirmView
 from editorial.accounts.sitemaps import ContributorSitemap
 from newsletter.media import serve_upload
 from newsletter.sitemaps import SITEMAPS
+from newsletter.subscribers.webhooks import webhook_urlpatterns
 
 # The password reset pages use the admin's templates; give them its name too.
 ADMIN_HEADER = {"site_header": admin.site.site_header, "site_title": admin.site.site_title}
@@ -47,7 +48,7 @@ urlpatterns = [
     ),
     # django-anymail's webhooks: the provider's tracking events (bounces and
     # complaints mark the subscriber) and inbound mail (mailto: unsubscribe).
-    path("anymail/", include("anymail.urls")),
+    path("anymail/", include((webhook_urlpatterns(), "anymail"))),
     path("", include("editorial.urls")),
     path("api/v1/", include("newsletter.api.urls")),
     path(

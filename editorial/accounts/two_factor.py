@@ -68,6 +68,10 @@ class TwoFactorAdminAuthenticationForm(OTPAuthenticationFormMixin, AdminAuthenti
     def clean(self):
         cleaned_data = super().clean()
         user = self.get_user()
+        if user is None:
+            # A missing username or password: the fields already say so, and
+            # there is nobody whose devices to ask for.
+            return cleaned_data
         devices = list(devices_for_user(user))
         if not devices:
             return cleaned_data

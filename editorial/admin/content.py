@@ -55,7 +55,9 @@ class ProjectAdmin(RolePermissionsMixin, admin.ModelAdmin):
         super().save_model(request, obj, form, change)
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(item_count=Count("items"))
+        # A GROUP BY query drops Meta.ordering; the autocomplete pages this
+        # queryset as it is and needs a stable order.
+        return super().get_queryset(request).annotate(item_count=Count("items")).order_by("name")
 
     @admin.display(description=_("items"), ordering="item_count")
     def item_count(self, project):

@@ -14,13 +14,48 @@ these signals. Connected in `NewsletterConfig.ready()`.
 
 import logging
 import re
+from functools import wraps
 
+from anymail.exceptions import AnymailConfigurationError, AnymailImproperlyInstalled
 from anymail.signals import inbound, tracking
+from anymail.urls import urlpatterns as anymail_urlpatterns
+from django.http import Http404
+from django.urls import URLPattern
 
 from newsletter.models import Delivery, Subscriber
 from newsletter.subscribers import services
 
 logger = logging.getLogger(__name__)
+
+
+def _configured_provider_only(view):
+    """Answer 404 for a provider whose webhook is not set up, instead of anymail's error."""
+
+    @wraps(view)
+    def webhook(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except (AnymailConfigurationError, AnymailImproperlyInstalled) as error:
+            # anymail checks its settings on each request: a provider the site
+            # does not use (no key, or its package not installed) is not here.
+            logger.warning("Webhook of an email provider that is not configured: %s", error)
+            raise Http404("This email provider's webhook is not configured.") from error
+
+    return webhook
+
+
+def webhook_urlpatterns() -> list[URLPattern]:
+    """Return anymail's webhook URLs, each answering 404 until its provider is configured."""
+    return [
+        URLPattern(
+            pattern.pattern,
+            _configured_provider_only(pattern.callback),
+            pattern.default_args,
+            pattern.name,
+        )
+        for pattern in anymail_urlpatterns
+    ]
+
 
 STATUS_FOR_EVENT = {
     "bounced": Subscriber.Status.BOUNCED,
