@@ -10,6 +10,7 @@ figure 12 with markup its caller supplies (`figures`, a `FigureResolver`);
 fetched together.
 """
 
+import importlib
 import re
 from collections.abc import Callable, Mapping
 from typing import Protocol
@@ -23,6 +24,16 @@ from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
 from newsletter.figure_syntax import figure_id_from_source, is_figure_source
+
+# markdown-it fills every short table row with empty cells up to the header's
+# width, up to 65,536 cells a table: 1,500 characters of table became 660 kB
+# of HTML and 2 s of rendering, so a body of such tables took minutes. No
+# newsletter table leaves out that many cells; past this many, the rest of
+# the table reads as text. The table rule reads the constant at every call.
+MAX_EMPTY_TABLE_CELLS = 64
+importlib.import_module(
+    "markdown_it.rules_block.table"
+).MAX_AUTOCOMPLETED_CELLS = MAX_EMPTY_TABLE_CELLS
 
 # Item bodies sit under the page's h1 (issue), h2 (section) and h3 (item title),
 # so their own headings start at h4 whatever level the author typed.
