@@ -4,10 +4,17 @@ from django.urls import URLPattern
 
 from newsletter.api.endpoints import api
 from newsletter.api.http import read_only
+from newsletter.bad_requests import validates_own_input
 
 _patterns, _ninja_app, app_name = api.urls
 
 urlpatterns = [
-    URLPattern(pattern.pattern, read_only(pattern.callback), pattern.default_args, pattern.name)
+    # Parameters, NUL included, are checked by the schema: 422 in JSON.
+    URLPattern(
+        pattern.pattern,
+        validates_own_input(read_only(pattern.callback)),
+        pattern.default_args,
+        pattern.name,
+    )
     for pattern in _patterns
 ]
