@@ -90,22 +90,28 @@ def _paragraphs(text: str) -> list[str]:
 DIFF_GRANULARITIES = (("words", _words), ("lines", _lines), ("paragraphs", _paragraphs))
 
 
-def _common_lines(old: str, new: str) -> tuple[int, int]:
-    """Return the lengths of the common head and tail of two texts, cut at line starts.
+def _is_word_character(character: str) -> bool:
+    return character.isascii() and (character.isalnum() or character == "_")
 
-    Both are found by one linear scan, so an edit in one place of a long body
-    is diffed on the changed lines only; cutting at line starts keeps words whole.
+
+def _common_ends(old: str, new: str) -> tuple[int, int]:
+    """Return the lengths of the common head and tail of two texts, never inside a word.
+
+    One linear scan each, so an edit in one place of a long body is diffed
+    on the changed passage only; stopping outside Latin words keeps each
+    word whole in the diff (CJK characters are units of their own).
     """
     limit = min(len(old), len(new))
     head = 0
     while head < limit and old[head] == new[head]:
         head += 1
-    head = old.rfind("\n", 0, head) + 1
+    while head and _is_word_character(old[head - 1]):
+        head -= 1
     tail = 0
     while tail < limit - head and old[-1 - tail] == new[-1 - tail]:
         tail += 1
-    first_break = old.find("\n", len(old) - tail)
-    tail = len(old) - first_break - 1 if tail and first_break != -1 else 0
+    while tail and _is_word_character(old[len(old) - tail]):
+        tail -= 1
     return head, tail
 
 
@@ -131,7 +137,7 @@ def text_diff_detailed(old: str, new: str) -> tuple[str, list[DiffSegment]]:
     "passage": the changed passage deleted and inserted whole.
     """
     old, new = old or "", new or ""
-    head, tail = _common_lines(old, new)
+    head, tail = _common_ends(old, new)
     old_middle, new_middle = old[head : len(old) - tail], new[head : len(new) - tail]
     granularity, segments = (
         "passage",

@@ -3,11 +3,16 @@
 import random
 from unittest import mock
 
+import pytest
+from django.utils import translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from reversion.models import Version
 
 from editorial.revisions import history
 from editorial.revisions.history import DIFF_MAX_UNITS, content_changes, text_diff_detailed
+from tests.editorial.revisions.test_revisions import _save
+from tests.factories import ItemFactory, UserFactory
 
 COMMON_CHINESE = "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年"
 
@@ -94,3 +99,19 @@ def test_any_diff_rebuilds_both_texts(old, new):
     assert _rebuilt(segments) == (old, new)
     assert granularity in {"words", "lines", "paragraphs", "passage"}
     assert all(s.text for s in segments)
+
+
+@pytest.mark.django_db
+def test_the_revision_page_says_when_a_change_was_compared_coarsely(client):
+    """A long rewrite is shown by line, with a note saying so; a short one has no note."""
+    client.force_login(UserFactory(username="boss", is_superuser=True))
+    item = ItemFactory(body=_chinese(3_000))
+    _save(client, item, body=_chinese(3_000, seed=1))
+    _save(client, item, body=_chinese(3_000, seed=2))
+    _save(client, item, body=_chinese(3_000, seed=2) + "。")
+    first, second, third = Version.objects.get_for_object(item).order_by("pk")
+    url = f"/admin/newsletter/item/{item.pk}/revisions/"
+    note = "A long change: it is compared by line"
+    with translation.override("en"):
+        assert note in client.get(url, {"a": first.pk, "b": second.pk}).content.decode()
+        assert note not in client.get(url, {"a": second.pk, "b": third.pk}).content.decode()
