@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from editorial.permissions.roles import Role
 from newsletter.models import Issue, Item
+from newsletter.validators import validate_markdown_length
 
 
 class AuditAction(models.TextChoices):
@@ -322,7 +323,12 @@ class ContributorProfile(models.Model):
         help_text=_("The name readers see in credits, e.g. 张三 or Zhang San."),
     )
     avatar = models.ImageField(_("avatar"), upload_to="avatars/", max_length=255, blank=True)
-    bio = models.TextField(_("bio"), blank=True, help_text=_("Plain text or Markdown."))
+    bio = models.TextField(
+        _("bio"),
+        blank=True,
+        help_text=_("Plain text or Markdown."),
+        validators=[validate_markdown_length],
+    )
     bio_html = models.TextField(editable=False, blank=True)
     links = models.JSONField(
         _("links"),

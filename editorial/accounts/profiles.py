@@ -109,10 +109,11 @@ def contributor_profile_save(*, user, actor, data: ProfileData) -> ContributorPr
     require(actor, "profile.change", profile)
     profile.display_name = data.display_name.strip()
     profile.bio = data.bio.strip()
-    profile.bio_html = render_markdown(profile.bio, anchor_prefix=f"bio-{user.pk}")
     profile.links = [link.strip() for link in data.links if link.strip()]
     profile.is_public = data.is_public
+    # Checked before rendering, so an over-long bio costs no rendering work.
     profile.full_clean(exclude=["user", "avatar"])
+    profile.bio_html = render_markdown(profile.bio, anchor_prefix=f"bio-{user.pk}")
     storage = profile.avatar.storage
     old_avatar = profile.avatar.name or ""
     written, created = "", False

@@ -1,9 +1,12 @@
 """The Markdown size limit (DIGEST_BODY_MAX_CHARS): a clear error on every path in."""
 
+from unittest import mock
+
 import pytest
 from django.core.exceptions import ValidationError
 
 from editorial import workflow
+from editorial.accounts import profiles
 from editorial.errors import EditorialError
 from newsletter.formats.document import ImportFormatError
 from newsletter.formats.parsing import parse_issue
@@ -83,3 +86,15 @@ def test_the_preview_says_the_text_is_too_long_instead_of_rendering_it():
     html = markdown_preview("# 标题\n" * LIMIT)
     assert "超过了上限 500 个字符" in html
     assert "<h4" not in html
+
+
+def test_a_bio_over_the_limit_is_refused_before_it_is_rendered(contributor):
+    """The contributor profile's bio is Markdown too."""
+    data = profiles.ProfileData(display_name="爱丽丝", bio="# 标题\n" * LIMIT)
+    with (
+        mock.patch.object(profiles, "render_markdown") as render,
+        pytest.raises(ValidationError) as caught,
+    ):
+        profiles.contributor_profile_save(user=contributor, actor=contributor, data=data)
+    assert caught.value.error_dict["bio"][0].code == "markdown_too_long"
+    render.assert_not_called()
