@@ -39,8 +39,9 @@ def home(request):
 
 @require_safe
 def issue_archive(request):
-    entries = selectors.issue_archive_entries(issues=selectors.issue_archive())
-    return render(request, "newsletter/issue_archive.html", {"entries": entries})
+    """The public issues, newest first, a page at a time, grouped by year."""
+    page = selectors.issue_archive_page(number=request.GET.get("page"))
+    return render(request, "newsletter/issue_archive.html", {"page": page})
 
 
 @require_safe
@@ -66,26 +67,38 @@ def project_list(request):
 
 @require_safe
 def project_detail(request, slug: str):
+    """A project's public items across issues, a page at a time; 404 if it has none."""
     project = get_object_or_404(Project, slug=slug)
-    items = selectors.items_for_project(project=project)
-    return render(request, "newsletter/project_detail.html", {"project": project, "items": items})
+    page = selectors.item_entries_page(
+        selectors.items_for_project(project=project), number=request.GET.get("page")
+    )
+    if not page.paginator.count:
+        # A project only unpublished items cover must not reveal that it exists.
+        raise Http404("No public item covers this project.")
+    return render(request, "newsletter/project_detail.html", {"project": project, "page": page})
 
 
 @require_safe
 def section_detail(request, slug: str):
+    """A section's public items across issues, a page at a time."""
     section = get_object_or_404(Section, slug=slug)
-    items = selectors.items_for_section(section=section)
-    return render(request, "newsletter/section_detail.html", {"section": section, "items": items})
+    page = selectors.item_entries_page(
+        selectors.items_for_section(section=section), number=request.GET.get("page")
+    )
+    return render(request, "newsletter/section_detail.html", {"section": section, "page": page})
 
 
 @require_safe
 def tag_detail(request, slug: str):
-    items = list(selectors.items_for_tag(slug=slug))
-    if not items:
+    """The public items carrying a tag, a page at a time; 404 if it has none."""
+    page = selectors.item_entries_page(
+        selectors.items_for_tag(slug=slug), number=request.GET.get("page")
+    )
+    if not page.paginator.count:
         # A tag used only on unpublished items must not reveal that it exists.
         raise Http404("No public item carries this tag.")
     tag = get_object_or_404(Tag, slug=slug)
-    return render(request, "newsletter/tag_detail.html", {"tag": tag, "items": items})
+    return render(request, "newsletter/tag_detail.html", {"tag": tag, "page": page})
 
 
 @require_safe

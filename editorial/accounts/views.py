@@ -96,8 +96,8 @@ def invitation_accept(request, token: str):
 
 @require_safe
 def contributor_detail(request, username: str):
-    """A contributor's public page: who they are and what they wrote and reviewed."""
-    page = selectors.contributor_page(username=username)
+    """A contributor's public page: who they are and their published work, a page at a time."""
+    page = selectors.contributor_page(username=username, number=request.GET.get("page"))
     if page is None:
         raise Http404("No public contributor page.")
     return render(request, "editorial/contributor_detail.html", {"page": page})
