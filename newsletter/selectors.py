@@ -88,25 +88,26 @@ def issue_preview_sections(*, issue: Issue) -> list[SectionBlock]:
     return _grouped_by_section(Item.objects.filter(issue=issue))
 
 
-def issue_archive() -> QuerySet[Issue]:
+def issue_archive(*, issue_ids: list[int] | None = None) -> QuerySet[Issue]:
     """Return public issues, newest first, annotated with `public_item_count` and
-    `first_remark_html` (the first public remark in reading order, or None)."""
-    public_items = Q(items__in=Item.objects.public())
+    `first_remark_html` (the first public remark in reading order, or None).
+
+    Given `issue_ids`, only those issues, and the annotations read only their
+    items, so that a page of the archive costs the same however long it is.
+    """
+    issues, items = Issue.objects.public(), Item.objects.public()
+    if issue_ids is not None:
+        issues, items = issues.filter(pk__in=issue_ids), items.filter(issue__in=issue_ids)
     first_remark = (
-        Item.objects.public()
-        .filter(issue=OuterRef("pk"))
+        items.filter(issue=OuterRef("pk"))
         .exclude(remark_html="")
         .in_issue_order()
         .values("remark_html")[:1]
     )
-    return (
-        Issue.objects.public()
-        .annotate(
-            public_item_count=Count("items", filter=public_items, distinct=True),
-            first_remark_html=Subquery(first_remark),
-        )
-        .order_by("-publish_at", "-slug")
-    )
+    return issues.annotate(
+        public_item_count=Count("items", filter=Q(items__in=items), distinct=True),
+        first_remark_html=Subquery(first_remark),
+    ).order_by("-publish_at", "-slug")
 
 
 def issue_archive_page(*, number: str | None) -> Page:
@@ -118,9 +119,7 @@ def issue_archive_page(*, number: str | None) -> Page:
     """
     ids = Issue.objects.public().order_by("-publish_at", "-slug").values_list("pk", flat=True)
     page = list_page(ids, number=number)
-    page.object_list = issue_archive_entries(
-        issues=issue_archive().filter(pk__in=list(page.object_list))
-    )
+    page.object_list = issue_archive_entries(issues=issue_archive(issue_ids=list(page.object_list)))
     return page
 
 
@@ -199,12 +198,16 @@ def _summary_source():
 def item_entries_page(items: QuerySet[Item], *, number: str | None) -> Page:
     """Return page `number` of `items`, newest issue first, as ItemEntry objects.
 
-    Two queries (the count and the page) whatever the size of the archive: the
-    entries read their issue, section and author's credit by joins, and a
-    bounded prefix of the HTML. Raises Http404 for a page that does not exist.
+    Two queries (the count and the page) whatever the size of the archive. The
+    database orders only the ids and hands over one page of them, in a
+    subquery; only those rows are read, with their issue, section and author's
+    credit by joins, and a bounded prefix of their HTML. Raises Http404 for a
+    page that does not exist.
     """
-    compact = (
-        items.select_related("issue", "section", "author__credit")
+    page = list_page(items.in_reading_order().values_list("pk", flat=True), number=number)
+    rows = (
+        Item.objects.filter(pk__in=page.object_list)
+        .select_related("issue", "section", "author__credit")
         .only(
             "title",
             "issue__slug",
@@ -218,10 +221,9 @@ def item_entries_page(items: QuerySet[Item], *, number: str | None) -> Page:
         .annotate(summary_html=_summary_source())
         .in_reading_order()
     )
-    page = list_page(compact, number=number)
     page.object_list = [
         ItemEntry(item=item, summary=first_sentence(item.summary_html, SUMMARY_LENGTH))
-        for item in page.object_list
+        for item in rows
     ]
     return page
 
