@@ -26,3 +26,8 @@ def list_page(objects, *, number: str | None) -> Page:
         return paginator.page(1 if number is None else number)
     except InvalidPage as error:
         raise Http404(str(error)) from error
+
+
+def page_path(path: str, page: Page) -> str:
+    """Return the one address of `page` of the list at `path`: the bare path for the first."""
+    return path if page.number == 1 else f"{path}?page={page.number}"

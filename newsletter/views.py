@@ -9,6 +9,7 @@ from taggit.models import Tag
 from newsletter import selectors
 from newsletter.formats import exports
 from newsletter.models import Issue, Project, Section
+from newsletter.pagination import page_path
 from newsletter.search.query import MAX_QUERY_LENGTH
 from newsletter.search.results import SearchFilters, search_results
 
@@ -28,6 +29,11 @@ def _issue_page(request, issue: Issue, *, is_front_page: bool = False):
     )
 
 
+def _list_context(request, page, **context) -> dict:
+    # Each page of a list is its own canonical address (share.html reads share_path).
+    return {"page": page, "share_path": page_path(request.path, page), **context}
+
+
 @require_safe
 def home(request):
     """The latest public issue, or a welcome page before the first one."""
@@ -41,7 +47,7 @@ def home(request):
 def issue_archive(request):
     """The public issues, newest first, a page at a time, grouped by year."""
     page = selectors.issue_archive_page(number=request.GET.get("page"))
-    return render(request, "newsletter/issue_archive.html", {"page": page})
+    return render(request, "newsletter/issue_archive.html", _list_context(request, page))
 
 
 @require_safe
@@ -75,7 +81,9 @@ def project_detail(request, slug: str):
     if not page.paginator.count:
         # A project only unpublished items cover must not reveal that it exists.
         raise Http404("No public item covers this project.")
-    return render(request, "newsletter/project_detail.html", {"project": project, "page": page})
+    return render(
+        request, "newsletter/project_detail.html", _list_context(request, page, project=project)
+    )
 
 
 @require_safe
@@ -85,7 +93,9 @@ def section_detail(request, slug: str):
     page = selectors.item_entries_page(
         selectors.items_for_section(section=section), number=request.GET.get("page")
     )
-    return render(request, "newsletter/section_detail.html", {"section": section, "page": page})
+    return render(
+        request, "newsletter/section_detail.html", _list_context(request, page, section=section)
+    )
 
 
 @require_safe
@@ -98,7 +108,7 @@ def tag_detail(request, slug: str):
         # A tag used only on unpublished items must not reveal that it exists.
         raise Http404("No public item carries this tag.")
     tag = get_object_or_404(Tag, slug=slug)
-    return render(request, "newsletter/tag_detail.html", {"tag": tag, "page": page})
+    return render(request, "newsletter/tag_detail.html", _list_context(request, page, tag=tag))
 
 
 @require_safe

@@ -178,6 +178,17 @@ def test_list_pages_hold_a_page_of_entries_with_rel_links(client, settings, arch
 
 
 @pytest.mark.parametrize("url", LIST_URLS)
+def test_each_page_of_a_list_is_its_own_canonical_address(client, settings, archive, url):
+    """One canonical link per page: the bare address for page 1, ?page=N after it."""
+    settings.DIGEST_LIST_PAGE_SIZE = 3
+    archive(4)
+    for number, expected in ((None, url), ("1", url), ("2", f"{url}?page=2")):
+        html = client.get(url, {"page": number} if number else {}).content.decode()
+        found = re.findall(r'<link rel="canonical" href="([^"]+)">', html)
+        assert found == [f"{settings.SITE_URL}{expected}"], (url, number)
+
+
+@pytest.mark.parametrize("url", LIST_URLS)
 @pytest.mark.parametrize("number", ["0", "99", "abc", " 2", "+2", "２", "1.0", "", "9" * 5000])
 def test_a_page_that_does_not_exist_answers_404(client, settings, archive, url, number):
     """Out of range, not a number, or a number written another way: not found."""
