@@ -333,7 +333,7 @@ def contributor_page(*, username: str, number: str | None = None) -> Contributor
 
     None for an unknown user, a profile that is not public, or someone with no
     public item written or reviewed: a page with nothing on it would only tell
-    that the account exists. Starts from `Item.objects.public()`; four queries
+    that the account exists. Starts from `Item.objects.public()`; three queries
     whatever the number of items. Raises Http404 for a page that does not exist.
     """
     profile = (
@@ -356,5 +356,7 @@ def contributor_page(*, username: str, number: str | None = None) -> Contributor
         profile=profile,
         written_count=counts["written"],
         reviewed_count=counts["reviewed"],
-        entries=item_entries_page(work, number=number),
+        entries=item_entries_page(
+            work, number=number, count=counts["written"] + counts["reviewed"]
+        ),
     )

@@ -195,16 +195,20 @@ def _summary_source():
     return Substr(text, start, SUMMARY_SOURCE_LENGTH)
 
 
-def item_entries_page(items: QuerySet[Item], *, number: str | None) -> Page:
+def item_entries_page(
+    items: QuerySet[Item], *, number: str | None, count: int | None = None
+) -> Page:
     """Return page `number` of `items`, newest issue first, as ItemEntry objects.
 
-    Two queries (the count and the page) whatever the size of the archive. The
+    Two queries (the count, unless the caller knows it, and the page) whatever
+    the size of the archive. The
     database orders only the ids and hands over one page of them, in a
     subquery; only those rows are read, with their issue, section and author's
     credit by joins, and a bounded prefix of their HTML. Raises Http404 for a
     page that does not exist.
     """
-    page = list_page(items.in_reading_order().values_list("pk", flat=True), number=number)
+    ids = items.in_reading_order().values_list("pk", flat=True)
+    page = list_page(ids, number=number, count=count)
     rows = (
         Item.objects.filter(pk__in=page.object_list)
         .select_related("issue", "section", "author__credit")

@@ -21,7 +21,7 @@ from tests.newsletter.test_pages import QUERY_BUDGET
 
 pytestmark = pytest.mark.django_db
 
-CONTRIBUTOR_PAGE_BUDGET = 4
+CONTRIBUTOR_PAGE_BUDGET = 3
 
 
 @pytest.fixture
