@@ -199,7 +199,11 @@ class ItemsFeed(_DigestFeed):
         return Item.objects.public()
 
     def items(self, obj=None):
-        return self.public_items(obj).for_listing().in_reading_order()[: settings.DIGEST_FEED_ITEMS]
+        # The database orders only the ids and keeps the newest; only those rows
+        # are read whole, however many items the archive holds.
+        newest = self.public_items(obj).in_reading_order().values("pk")
+        newest = newest[: settings.DIGEST_FEED_ITEMS]
+        return Item.objects.filter(pk__in=newest).for_listing().in_reading_order()
 
     def item_title(self, item: Item) -> str:
         return item.title
