@@ -267,10 +267,14 @@ class Item(models.Model):
             ),
         ]
         indexes = [
-            # The visibility rule, then reading order within an issue: a list page
-            # counts and orders public items from this index alone, without
-            # reading the rows and their bodies (README, "Public site at archive scale: lists").
-            models.Index(fields=["state", "issue", "section", "position"], name="item_listing_idx"),
+            # The visibility rule, then reading order within an issue, then the
+            # credited people: a list page (a contributor's too) counts and orders
+            # public items from this index alone, without reading the rows and
+            # their bodies (README, "Public site at archive scale: lists").
+            models.Index(
+                fields=["state", "issue", "section", "position", "author", "reviewer"],
+                name="item_listing_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,5 +1,5 @@
-# Issue 10: the visibility index also carries the reading order, so list pages
-# count and order public items without reading their rows.
+# Issue 10: the visibility index also carries the reading order and the credited
+# people, so list pages count and order public items without reading their rows.
 
 from django.db import migrations, models
 
@@ -17,6 +17,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='item',
-            index=models.Index(fields=['state', 'issue', 'section', 'position'], name='item_listing_idx'),
+            index=models.Index(fields=['state', 'issue', 'section', 'position', 'author', 'reviewer'], name='item_listing_idx'),
         ),
     ]
