@@ -25,7 +25,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 ISSUES = (60, 120)
-REPEAT = 15
+REPEAT = 30
 VIEW_REPEAT = 100
 TARGET_GROWTH = 1.5
 MAX_BYTES = 300 * 1024
