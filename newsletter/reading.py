@@ -21,7 +21,7 @@ _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _LATIN_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’.\-]*")
 # A sentence ends at Chinese full stops, or at Latin ones followed by a space
 # (so "v1.4.0" and "k8s.io" go on).
-_SENTENCE_END = re.compile(r"[。！？!?]|[.;](?=\s)")
+_SENTENCE_END = re.compile(r"[。！？!?]|\.(?=\s)")
 # A tag the cut left open at the end of a bounded substring ("<a hre").
 _OPEN_TAG_AT_END = re.compile(r"<[^>]*$")
 
