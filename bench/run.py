@@ -26,7 +26,7 @@ from django.test import Client, override_settings  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 from django.urls import include, path  # noqa: E402
 
-from bench import hardening, reader, search, sending  # noqa: E402
+from bench import hardening, lists, reader, search, sending  # noqa: E402
 from newsletter.markdown import render_markdown  # noqa: E402
 from newsletter.models import Item  # noqa: E402
 
@@ -70,6 +70,7 @@ def main() -> None:
         print(f"{name:40s} {milliseconds:8.2f} ms  {milliseconds / baseline:6.1f}x baseline")
     sending.run()
     search.run()
+    lists.run()
     hardening.run()
 
 

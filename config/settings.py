@@ -263,6 +263,12 @@ DIGEST_SEARCH_CACHE_SECONDS = env_int("DIGEST_SEARCH_CACHE_SECONDS", 3600)
 DIGEST_PREVIEW_MAX_AGE = env_int("DIGEST_PREVIEW_MAX_AGE", 7 * 24 * 3600)
 DIGEST_INVITATION_MAX_AGE = env_int("DIGEST_INVITATION_MAX_AGE", 7 * 24 * 3600)
 MARKDOWNX_EDITOR_RESIZABLE = True
+# Public lists (archive, section, tag, project and contributor pages): entries
+# per page. Feeds carry only the newest issues and items, so neither a page
+# nor a feed grows with the archive.
+DIGEST_LIST_PAGE_SIZE = env_int("DIGEST_LIST_PAGE_SIZE", 30)
+DIGEST_FEED_ISSUES = env_int("DIGEST_FEED_ISSUES", 2)
+DIGEST_FEED_ITEMS = env_int("DIGEST_FEED_ITEMS", 50)
 
 DIGEST = {
     "PUBLICATION_NAME": os.environ.get("PUBLICATION_NAME", "云原生月刊"),

@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from django.core.paginator import Page
 from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -22,6 +23,7 @@ from editorial.permissions.roles import Role
 from editorial.permissions.rules import can, issue_is_released, user_roles, users_with_role
 from editorial.release.checklist import Problem, issue_checklist
 from newsletter.models import Issue, Item
+from newsletter.selectors import item_entries_page
 
 DASHBOARD_LIST_LIMIT = 20
 
@@ -313,19 +315,26 @@ def dashboard_for(*, user) -> Dashboard:
 
 @dataclass
 class ContributorPage:
-    """A contributor's public page: their profile and their published work."""
+    """A contributor's public page: their profile and a page of their published work.
+
+    `entries` is a Django Page of `newsletter.selectors.ItemEntry`: the public
+    items they wrote or reviewed, newest first.
+    """
 
     profile: ContributorProfile
-    written: list[Item]
-    reviewed: list[Item]
+    written_count: int
+    reviewed_count: int
+    entries: Page
 
 
-def contributor_page(*, username: str) -> ContributorPage | None:
-    """Return the public page of `username`, or None when readers may not see one.
+def contributor_page(*, username: str, number: str | None = None) -> ContributorPage | None:
+    """Return page `number` of the public page of `username`, or None when readers may not
+    see one.
 
     None for an unknown user, a profile that is not public, or someone with no
     public item written or reviewed: a page with nothing on it would only tell
-    that the account exists. Starts from `Item.objects.public()`; three queries.
+    that the account exists. Starts from `Item.objects.public()`; three queries
+    whatever the number of items. Raises Http404 for a page that does not exist.
     """
     profile = (
         ContributorProfile.objects.select_related("user")
@@ -334,9 +343,20 @@ def contributor_page(*, username: str) -> ContributorPage | None:
     )
     if profile is None:
         return None
-    public = Item.objects.public().select_related("issue", "section").in_reading_order()
-    written = list(public.filter(author=profile.user))
-    reviewed = list(public.filter(reviewer=profile.user).exclude(author=profile.user))
-    if not written and not reviewed:
+    user = profile.user
+    # An item they wrote and also approved (an editor's own correction) counts once, as written.
+    reviewed = Q(reviewer=user) & ~Q(author=user)
+    work = Item.objects.public().filter(Q(author=user) | reviewed)
+    counts = work.aggregate(
+        written=Count("pk", filter=Q(author=user)), reviewed=Count("pk", filter=reviewed)
+    )
+    if not counts["written"] and not counts["reviewed"]:
         return None
-    return ContributorPage(profile=profile, written=written, reviewed=reviewed)
+    return ContributorPage(
+        profile=profile,
+        written_count=counts["written"],
+        reviewed_count=counts["reviewed"],
+        entries=item_entries_page(
+            work, number=number, count=counts["written"] + counts["reviewed"]
+        ),
+    )

@@ -1,8 +1,9 @@
 """Atom and RSS feeds, each starting from the one visibility rule.
 
 - `/feed/` (Atom) and `/feed.rss`: one entry per issue, carrying the whole
-  issue, which is what readers of a monthly expect in their feed reader.
-- `/feed/items/`: one entry per item, newest first.
+  issue, which is what readers of a monthly expect in their feed reader; the
+  newest DIGEST_FEED_ISSUES issues.
+- `/feed/items/`: one entry per item, the newest DIGEST_FEED_ITEMS.
 - `/feed/projects/<slug>/`, `/feed/sections/<slug>/`, `/feed/tags/<slug>/`:
   the items of one project, section or tag.
 
@@ -32,8 +33,6 @@ from newsletter.absolute import absolute_links, absolute_url
 from newsletter.models import Item, Project, Section
 from newsletter.reading import plain_text
 
-FEED_ISSUES = 10
-FEED_ITEMS = 50
 SUMMARY_LENGTH = 200
 # What a browser shows atop the XML when it cannot apply the stylesheet.
 BROWSER_NOTE = (
@@ -138,7 +137,7 @@ class IssuesFeed(_DigestFeed):
         return reverse("newsletter:feed_atom")
 
     def items(self):
-        return selectors.issues_latest_with_sections(limit=FEED_ISSUES)
+        return selectors.issues_latest_with_sections(limit=settings.DIGEST_FEED_ISSUES)
 
     def item_title(self, entry: selectors.IssueWithSections) -> str:
         return entry.issue.title
@@ -200,7 +199,11 @@ class ItemsFeed(_DigestFeed):
         return Item.objects.public()
 
     def items(self, obj=None):
-        return self.public_items(obj).for_listing().in_reading_order()[:FEED_ITEMS]
+        # The database orders only the ids and keeps the newest; only those rows
+        # are read whole, however many items the archive holds.
+        newest = self.public_items(obj).in_reading_order().values("pk")
+        newest = newest[: settings.DIGEST_FEED_ITEMS]
+        return Item.objects.filter(pk__in=newest).for_listing().in_reading_order()
 
     def item_title(self, item: Item) -> str:
         return item.title
@@ -238,7 +241,11 @@ class ProjectItemsFeed(ItemsFeed):
     """The public items covering one project."""
 
     def get_object(self, request, slug: str) -> Project:
-        return get_object_or_404(Project, slug=slug)
+        project = get_object_or_404(Project, slug=slug)
+        # As its page: a project only unpublished items cover must not reveal that it exists.
+        if not self.public_items(project).exists():
+            raise Http404("No public item covers this project.")
+        return project
 
     def path(self, obj: Project) -> str:
         return reverse("newsletter:feed_project", args=[obj.slug])

@@ -277,7 +277,16 @@ class Item(models.Model):
                 name="item_unique_position_in_issue_section",
             ),
         ]
-        indexes = [models.Index(fields=["state", "issue"], name="item_visibility_idx")]
+        indexes = [
+            # The visibility rule, then reading order within an issue, then the
+            # credited people: a list page (a contributor's too) counts and orders
+            # public items from this index alone, without reading the rows and
+            # their bodies (README, "Public site at archive scale: lists").
+            models.Index(
+                fields=["state", "issue", "section", "position", "author", "reviewer"],
+                name="item_listing_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title

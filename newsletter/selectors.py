@@ -7,11 +7,14 @@ unpublished thing.
 from dataclasses import dataclass, field
 from itertools import groupby
 
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.core.paginator import Page
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce, Greatest, NullIf, StrIndex, Substr
 from taggit.models import Tag
 
 from newsletter.models import ITEM_ISSUE_ORDER, Issue, Item, Project, Section
-from newsletter.reading import plain_text, reading_minutes
+from newsletter.pagination import list_page
+from newsletter.reading import first_sentence, plain_text, reading_minutes
 
 
 @dataclass
@@ -85,32 +88,55 @@ def issue_preview_sections(*, issue: Issue) -> list[SectionBlock]:
     return _grouped_by_section(Item.objects.filter(issue=issue))
 
 
-def issue_archive() -> QuerySet[Issue]:
+def issue_archive(*, issue_ids: list[int] | None = None) -> QuerySet[Issue]:
     """Return public issues, newest first, annotated with `public_item_count` and
-    `first_remark_html` (the first public remark in reading order, or None)."""
-    public_items = Q(items__in=Item.objects.public())
+    `first_remark_html` (the first public remark in reading order, or None).
+
+    Given `issue_ids`, only those issues, and the annotations read only their
+    items, so that a page of the archive costs the same however long it is.
+    """
+    issues, items = Issue.objects.public(), Item.objects.public()
+    if issue_ids is not None:
+        issues, items = issues.filter(pk__in=issue_ids), items.filter(issue__in=issue_ids)
     first_remark = (
-        Item.objects.public()
-        .filter(issue=OuterRef("pk"))
+        items.filter(issue=OuterRef("pk"))
         .exclude(remark_html="")
         .in_issue_order()
         .values("remark_html")[:1]
     )
-    return (
-        Issue.objects.public()
-        .annotate(
-            public_item_count=Count("items", filter=public_items, distinct=True),
-            first_remark_html=Subquery(first_remark),
-        )
-        .order_by("-publish_at")
-    )
+    return issues.annotate(
+        public_item_count=Count("items", filter=Q(items__in=items), distinct=True),
+        first_remark_html=Subquery(first_remark),
+    ).order_by("-publish_at", "-slug")
+
+
+def issue_archive_page(*, number: str | None) -> Page:
+    """Return page `number` of the archive, newest first, as ArchiveEntry objects.
+
+    Four queries whatever the number of issues (the count, the page's ids, their
+    counts and ledes, their projects): the annotations are computed for the
+    issues of the page only. Raises Http404 for a page that does not exist.
+    """
+    ids = Issue.objects.public().order_by("-publish_at", "-slug").values_list("pk", flat=True)
+    page = list_page(ids, number=number)
+    page.object_list = issue_archive_entries(issues=issue_archive(issue_ids=list(page.object_list)))
+    return page
 
 
 def project_catalogue() -> QuerySet[Project]:
-    """Return every project annotated with `public_item_count`."""
-    return Project.objects.annotate(
-        public_item_count=Count("items", filter=Q(items__in=Item.objects.public()), distinct=True)
-    ).order_by("-public_item_count", "name")
+    """Return the projects that public items cover, annotated with `public_item_count`.
+
+    A project only unpublished items cover is left out, as it has no page.
+    """
+    return (
+        Project.objects.annotate(
+            public_item_count=Count(
+                "items", filter=Q(items__in=Item.objects.public()), distinct=True
+            )
+        )
+        .filter(public_item_count__gt=0)
+        .order_by("-public_item_count", "name")
+    )
 
 
 def section_catalogue() -> QuerySet[Section]:
@@ -133,18 +159,77 @@ def tag_catalogue() -> QuerySet[Tag]:
 
 
 def items_for_project(*, project: Project) -> QuerySet[Item]:
-    """Return the public items covering `project`, newest issue first."""
-    return Item.objects.public().filter(projects=project).for_listing().in_reading_order()
+    """Return the public items covering `project`."""
+    return Item.objects.public().filter(projects=project)
 
 
 def items_for_section(*, section: Section) -> QuerySet[Item]:
-    """Return the public items of `section` across issues, newest first."""
-    return Item.objects.public().filter(section=section).for_listing().in_reading_order()
+    """Return the public items of `section` across issues."""
+    return Item.objects.public().filter(section=section)
 
 
 def items_for_tag(*, slug: str) -> QuerySet[Item]:
-    """Return the public items tagged `slug`, newest first."""
-    return Item.objects.public().filter(tags__slug=slug).for_listing().in_reading_order()
+    """Return the public items tagged `slug`."""
+    return Item.objects.public().filter(tags__slug=slug)
+
+
+@dataclass
+class ItemEntry:
+    """One item as a list page shows it: a link to it on its issue page and a sentence."""
+
+    item: Item
+    summary: str
+
+
+SUMMARY_LENGTH = 120
+# Enough stored HTML to hold a first sentence and its markup. A list reads only
+# this much of each item, never the whole body (up to 200,000 characters).
+SUMMARY_SOURCE_LENGTH = 800
+
+
+def _summary_source():
+    # The remark when there is one, else the body, from its first paragraph on
+    # (a body opens with a heading such as "简介").
+    text = Coalesce(NullIf("remark_html", Value("")), "body_html")
+    start = Greatest(StrIndex(text, Value("<p>")), Value(1))
+    return Substr(text, start, SUMMARY_SOURCE_LENGTH)
+
+
+def item_entries_page(
+    items: QuerySet[Item], *, number: str | None, count: int | None = None
+) -> Page:
+    """Return page `number` of `items`, newest issue first, as ItemEntry objects.
+
+    Two queries (the count, unless the caller knows it, and the page) whatever
+    the size of the archive. The
+    database orders only the ids and hands over one page of them, in a
+    subquery; only those rows are read, with their issue, section and author's
+    credit by joins, and a bounded prefix of their HTML. Raises Http404 for a
+    page that does not exist.
+    """
+    ids = items.in_reading_order().values_list("pk", flat=True)
+    page = list_page(ids, number=number, count=count)
+    rows = (
+        Item.objects.filter(pk__in=page.object_list)
+        .select_related("issue", "section", "author__credit")
+        .only(
+            "title",
+            "issue__slug",
+            "issue__title",
+            "issue__publish_at",
+            "section__name",
+            "section__slug",
+            "author__username",
+            "author__credit__name",
+        )
+        .annotate(summary_html=_summary_source())
+        .in_reading_order()
+    )
+    page.object_list = [
+        ItemEntry(item=item, summary=first_sentence(item.summary_html, SUMMARY_LENGTH))
+        for item in rows
+    ]
+    return page
 
 
 @dataclass

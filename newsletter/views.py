@@ -9,6 +9,7 @@ from taggit.models import Tag
 from newsletter import selectors
 from newsletter.formats import exports
 from newsletter.models import Issue, Project, Section
+from newsletter.pagination import page_path
 from newsletter.search.query import MAX_QUERY_LENGTH
 from newsletter.search.results import SearchFilters, search_results
 
@@ -28,6 +29,11 @@ def _issue_page(request, issue: Issue, *, is_front_page: bool = False):
     )
 
 
+def _list_context(request, page, **context) -> dict:
+    # Each page of a list is its own canonical address (share.html reads share_path).
+    return {"page": page, "share_path": page_path(request.path, page), **context}
+
+
 @require_safe
 def home(request):
     """The latest public issue, or a welcome page before the first one."""
@@ -39,8 +45,9 @@ def home(request):
 
 @require_safe
 def issue_archive(request):
-    entries = selectors.issue_archive_entries(issues=selectors.issue_archive())
-    return render(request, "newsletter/issue_archive.html", {"entries": entries})
+    """The public issues, newest first, a page at a time, grouped by year."""
+    page = selectors.issue_archive_page(number=request.GET.get("page"))
+    return render(request, "newsletter/issue_archive.html", _list_context(request, page))
 
 
 @require_safe
@@ -66,26 +73,42 @@ def project_list(request):
 
 @require_safe
 def project_detail(request, slug: str):
+    """A project's public items across issues, a page at a time; 404 if it has none."""
     project = get_object_or_404(Project, slug=slug)
-    items = selectors.items_for_project(project=project)
-    return render(request, "newsletter/project_detail.html", {"project": project, "items": items})
+    page = selectors.item_entries_page(
+        selectors.items_for_project(project=project), number=request.GET.get("page")
+    )
+    if not page.paginator.count:
+        # A project only unpublished items cover must not reveal that it exists.
+        raise Http404("No public item covers this project.")
+    return render(
+        request, "newsletter/project_detail.html", _list_context(request, page, project=project)
+    )
 
 
 @require_safe
 def section_detail(request, slug: str):
+    """A section's public items across issues, a page at a time."""
     section = get_object_or_404(Section, slug=slug)
-    items = selectors.items_for_section(section=section)
-    return render(request, "newsletter/section_detail.html", {"section": section, "items": items})
+    page = selectors.item_entries_page(
+        selectors.items_for_section(section=section), number=request.GET.get("page")
+    )
+    return render(
+        request, "newsletter/section_detail.html", _list_context(request, page, section=section)
+    )
 
 
 @require_safe
 def tag_detail(request, slug: str):
-    items = list(selectors.items_for_tag(slug=slug))
-    if not items:
+    """The public items carrying a tag, a page at a time; 404 if it has none."""
+    page = selectors.item_entries_page(
+        selectors.items_for_tag(slug=slug), number=request.GET.get("page")
+    )
+    if not page.paginator.count:
         # A tag used only on unpublished items must not reveal that it exists.
         raise Http404("No public item carries this tag.")
     tag = get_object_or_404(Tag, slug=slug)
-    return render(request, "newsletter/tag_detail.html", {"tag": tag, "items": items})
+    return render(request, "newsletter/tag_detail.html", _list_context(request, page, tag=tag))
 
 
 @require_safe

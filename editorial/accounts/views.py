@@ -18,6 +18,7 @@ from editorial import selectors
 from editorial.accounts import invitations
 from editorial.accounts.forms import InvitationAcceptForm
 from editorial.errors import EditorialError
+from newsletter.pagination import page_path
 
 # The account was just created with this password: no need to ask the
 # rate-limited backends again, whose job is guessing, not sign-up.
@@ -96,8 +97,12 @@ def invitation_accept(request, token: str):
 
 @require_safe
 def contributor_detail(request, username: str):
-    """A contributor's public page: who they are and what they wrote and reviewed."""
-    page = selectors.contributor_page(username=username)
+    """A contributor's public page: who they are and their published work, a page at a time."""
+    page = selectors.contributor_page(username=username, number=request.GET.get("page"))
     if page is None:
         raise Http404("No public contributor page.")
-    return render(request, "editorial/contributor_detail.html", {"page": page})
+    # Each page of the list is its own canonical address (share.html reads share_path).
+    share_path = page_path(request.path, page.entries)
+    return render(
+        request, "editorial/contributor_detail.html", {"page": page, "share_path": share_path}
+    )

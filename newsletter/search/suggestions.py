@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from django.urls import reverse
 
 from newsletter.formats.projects import match_projects
-from newsletter.models import Project, SearchWord
+from newsletter.models import Item, Project, SearchWord
 from newsletter.search.analysis import latin_words
 from newsletter.search.backends import backend
 from newsletter.search.backends.base import SQL
@@ -45,7 +45,7 @@ def _tag(slug: str, name: str) -> Suggestion:
 
 
 def named_in_query(query: Query, *, visible: SQL) -> list[Suggestion]:
-    """Return the projects and public tags whose name (or alias) the query holds.
+    """Return the public projects and tags whose name (or alias) the query holds.
 
     `visible` is the SQL of the public items' ids (`visible_sql`). Latin
     names must stand as
@@ -53,10 +53,12 @@ def named_in_query(query: Query, *, visible: SQL) -> list[Suggestion]:
     rather than "API"). Two queries.
     """
     text = query.text
-    # Plain rows, not models: the whole catalogue is read on every search.
+    # Plain rows, not models: the whole catalogue is read on every search. Only
+    # projects with a page: some public item covers them.
+    covered = Project.objects.filter(items__in=Item.objects.public()).distinct()
     catalogue = {
         slug: (name, aliases)
-        for slug, name, aliases in Project.objects.values_list("slug", "name", "aliases")
+        for slug, name, aliases in covered.values_list("slug", "name", "aliases")
     }
     named = match_projects(
         text, [(slug, f"{name},{aliases}") for slug, (name, aliases) in catalogue.items()]
@@ -73,12 +75,12 @@ def named_in_query(query: Query, *, visible: SQL) -> list[Suggestion]:
 
 
 def closest_names(query: Query, *, visible: SQL) -> list[Suggestion]:
-    """Return the projects and public tags whose names are closest to the query.
+    """Return the public projects and tags whose names are closest to the query.
 
     Trigram similarity on PostgreSQL, difflib on SQLite. Two queries.
     """
     search_backend = backend()
-    projects = search_backend.projects_sql()
+    projects = search_backend.public_projects_sql(visible=visible)
     tags = search_backend.public_tags_sql(visible=visible)
     return [
         *(

@@ -85,5 +85,6 @@ def test_the_query_budget_does_not_grow_with_figures(
     with django_assert_max_num_queries(QUERY_BUDGET):
         response = client.get(url)
     assert response.status_code == 200
-    if url != "/issues/2025-11.md":
+    # List pages show compact entries (issue 10), so only the issue pages carry the figures.
+    if url in ("/", "/issues/2025-11/"):
         assert response.content.decode().count("<picture>") >= 28

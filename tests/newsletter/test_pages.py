@@ -110,7 +110,7 @@ def test_archive_groups_issues_by_year_and_counts_only_public_items(client):
     ItemFactory(issue=issue)
     response = client.get("/issues/")
     assert response.status_code == 200
-    assert response.context["entries"][0].item_count == 1
+    assert response.context["page"].object_list[0].item_count == 1
     assert f'<h2 id="year-{issue.publish_at.year}">' in response.content.decode()
 
 
@@ -125,17 +125,27 @@ def test_project_page_lists_public_items_newest_first(client):
     older.issue.publish_at = newer.issue.publish_at.replace(year=2020)
     older.issue.save()
     response = client.get("/projects/linkerd/")
-    assert list(response.context["items"]) == [newer, older]
+    assert [entry.item for entry in response.context["page"]] == [newer, older]
     assert "草稿条目" not in response.content.decode()
 
 
-def test_project_catalogue_counts_only_public_items(client):
-    """A project covered only by drafts shows zero items."""
-    project = ProjectFactory()
-    ItemFactory().projects.add(project)
+def test_a_project_only_unpublished_items_cover_is_not_listed_and_has_no_page(client):
+    """Issue 9: drafts, scheduled issues and the pool do not make a project public."""
+    shown = ProjectFactory(name="公开项目", slug="shown")
+    hidden = ProjectFactory(name="未公开项目", slug="hidden")
+    public_item().projects.add(shown)
+    ItemFactory().projects.add(hidden)
+    ItemFactory(approved=True, issue=IssueFactory(scheduled=True)).projects.add(hidden)
+    ItemFactory(approved=True, issue=None).projects.add(hidden)
+    ProjectFactory(name="无条目项目", slug="empty")
     response = client.get("/projects/")
-    assert response.status_code == 200
-    assert response.context["projects"].get(pk=project.pk).public_item_count == 0
+    assert [project.slug for project in response.context["projects"]] == ["shown"]
+    html = response.content.decode()
+    assert "公开项目" in html and "未公开项目" not in html and "无条目项目" not in html
+    for slug in ("hidden", "empty"):
+        assert client.get(f"/projects/{slug}/").status_code == 404, slug
+        assert client.get(f"/feed/projects/{slug}/").status_code == 404, slug
+    assert client.get("/projects/shown/").status_code == 200
 
 
 def test_section_page_lists_its_public_items(client):

@@ -121,9 +121,18 @@ class SearchBackend:
         visible_sql, visible_params = visible
         return f"{self.unindexed(column)} IN ({visible_sql})", visible_params
 
-    def projects_sql(self) -> SQL:
-        """Return SQL selecting (slug, name) of every project."""
-        return f"SELECT slug, name FROM {table(Project)}", []
+    def public_projects_sql(self, *, visible: SQL) -> SQL:
+        """Return SQL selecting (slug, name) of the projects a `visible` item covers.
+
+        A project only unpublished items cover has no page, so it is never offered.
+        """
+        visible_condition, visible_params = self.visible_condition("covered.item_id", visible)
+        sql = (
+            f"SELECT project.slug, project.name FROM {table(Project)} AS project WHERE EXISTS ("
+            f"SELECT 1 FROM {table(Item.projects.through)} AS covered"
+            f" WHERE covered.project_id = project.id AND {visible_condition})"
+        )
+        return sql, visible_params
 
     def public_tags_sql(self, *, visible: SQL) -> SQL:
         """Return SQL selecting (slug, name) of the tags a `visible` item carries."""

@@ -166,8 +166,8 @@ def test_an_active_facet_links_to_the_search_without_it(client):
 
 def test_a_project_named_in_the_query_is_suggested_above_the_results(client):
     """Searching for Gateway API offers the project page first: 项目:Gateway API."""
-    ProjectFactory(name="Gateway API", slug="gateway-api")
-    public_item(title="Gateway API 1.4 发布")
+    gateway = ProjectFactory(name="Gateway API", slug="gateway-api")
+    public_item(title="Gateway API 1.4 发布").projects.add(gateway)
     html = client.get("/search/", {"q": "gateway api 1.4"}).content.decode()
     suggestion = '<a href="/projects/gateway-api/">项目:Gateway API</a>'
     assert suggestion in html
@@ -184,10 +184,20 @@ def test_a_tag_is_suggested_only_when_a_public_item_carries_it(client):
     assert none.suggestions == [] and none.closest == []
 
 
+def test_a_project_only_unpublished_items_cover_is_never_suggested(client):
+    """Issue 9: it has no page, so neither a named nor a closest suggestion links to it."""
+    helm = ProjectFactory(name="Helm", slug="helm")
+    ItemFactory(title="Helm 5 草稿", approved=True, issue=None).projects.add(helm)
+    public_item(title="Helm 新闻")
+    named = client.get("/search/", {"q": "helm"}).context["results"]
+    closest = client.get("/search/", {"q": "hellm"}).context["results"]
+    assert named.suggestions == [] and closest.closest == []
+
+
 def test_zero_results_offer_the_closest_projects_and_a_spelling_hint(client):
     """Kubernets finds nothing; the page offers Kubernetes, the project and the word."""
-    ProjectFactory(name="Kubernetes", slug="kubernetes")
-    public_item(title="Kubernetes 1.35 发布")
+    kubernetes = ProjectFactory(name="Kubernetes", slug="kubernetes")
+    public_item(title="Kubernetes 1.35 发布").projects.add(kubernetes)
     response = client.get("/search/", {"q": "kubernets 发布"})
     results = response.context["results"]
     assert results.total == 0
@@ -218,8 +228,8 @@ def test_search_has_a_query_budget(client, django_assert_max_num_queries):
 
 def test_a_search_that_finds_nothing_has_a_query_budget(client, django_assert_max_num_queries):
     """Closest names and the spelling hint cost a fixed number of queries too."""
-    ProjectFactory(name="Kubernetes", slug="kubernetes")
-    public_item(title="Kubernetes Kubelet Kubeadm 发布")
+    kubernetes = ProjectFactory(name="Kubernetes", slug="kubernetes")
+    public_item(title="Kubernetes Kubelet Kubeadm 发布").projects.add(kubernetes)
     with django_assert_max_num_queries(14):
         response = client.get("/search/", {"q": "kubernets kubelett kubeadmm"})
     assert response.context["results"].spelling == "kubernetes kubelet kubeadm"
