@@ -96,6 +96,9 @@ MIDDLEWARE = [
     "newsletter.bad_requests.RefuseNulCharactersMiddleware",
     "newsletter.content_security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Public pages from the cache, and every page's caching headers: before
+    # the session, so a hit costs no session, language or CSRF work.
+    "newsletter.caching.middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -150,11 +153,30 @@ if REDIS_URL:
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "digest",
             # Seconds: a Redis that hangs must not hang every page with it.
+            # The page cache then serves without it (newsletter.caching.store).
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# --- Caching of the public site (newsletter.caching) ------------------------
+# Seconds a public page stays in the page cache (0 turns the page cache off;
+# stored fragments are kept regardless). Every public change makes the cached
+# pages stale at once, so this only bounds memory, never staleness.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
+# Cache-Control of public pages: browsers (max-age) are never purged, so keep
+# it short; proxies and CDNs (s-maxage) are purged on change.
+PAGE_BROWSER_SECONDS = env_int("PAGE_BROWSER_SECONDS", 60)
+PAGE_SHARED_SECONDS = env_int("PAGE_SHARED_SECONDS", 600)
+# Seconds a rendered item or table of contents stays cached.
+FRAGMENT_CACHE_SECONDS = env_int("FRAGMENT_CACHE_SECONDS", 24 * 3600)
+# Purge backends (newsletter.caching.purge), each on when its variable is set:
+# Varnish or nginx addresses that accept PURGE, Cloudflare, CloudFront (boto3).
+PURGE_HTTP_PROXIES = env_list("PURGE_HTTP_PROXIES")
+CLOUDFLARE_ZONE_ID = os.environ.get("CLOUDFLARE_ZONE_ID", "")
+CLOUDFLARE_API_TOKEN = os.environ.get("CLOUDFLARE_API_TOKEN", "")
+CLOUDFRONT_DISTRIBUTION_ID = os.environ.get("CLOUDFRONT_DISTRIBUTION_ID", "")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

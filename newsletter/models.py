@@ -557,6 +557,8 @@ class SearchIndexVersion(models.Model):
         return str(self.version)
 
 
-# Subscribers and deliveries have a module of their own; imported here so that
-# Django and the migrations find them in the `newsletter` app.
+# Subscribers and deliveries, and the site generation of the page cache, have
+# modules of their own; imported here so that Django and the migrations find
+# them in the `newsletter` app.
+from newsletter.caching.models import SiteGeneration  # noqa: E402, F401
 from newsletter.subscribers.models import Delivery, Subscriber  # noqa: E402, F401

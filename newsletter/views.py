@@ -3,10 +3,13 @@
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.templatetags.static import static
+from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 from taggit.models import Tag
 
 from newsletter import selectors
+from newsletter.caching import fragments
+from newsletter.caching.generation import request_generation
 from newsletter.formats import exports
 from newsletter.models import Issue, Project, Section
 from newsletter.pagination import page_path
@@ -15,15 +18,16 @@ from newsletter.search.results import SearchFilters, search_results
 
 
 def _issue_page(request, issue: Issue, *, is_front_page: bool = False):
-    blocks = selectors.issue_sections(issue=issue)
+    page = fragments.issue_page(
+        issue=issue, generation=request_generation(request), language=get_language()
+    )
     return render(
         request,
         "newsletter/issue_detail.html",
         {
             "issue": issue,
-            "blocks": blocks,
-            "credits": selectors.issue_credits(blocks=blocks),
-            "guide": selectors.issue_guide(issue=issue, blocks=blocks),
+            "blocks": page.blocks,
+            "guide": page.guide,
             "is_front_page": is_front_page,
         },
     )
