@@ -19,6 +19,7 @@ from editorial.locks import issue_lock, item_lock
 from editorial.models import AuditAction
 from editorial.permissions.rules import require
 from editorial.release.checklist import checklist_require
+from newsletter.caching.events import public_pages_changed
 from newsletter.models import Issue, Item, Section
 
 
@@ -107,6 +108,10 @@ def issue_arrange(*, issue: Issue, actor, placements: Sequence[Placement]) -> Is
         original = {p.item_id: p for p in _current_placements(issue)}
         _renumber(issue, placements)
         _keep_schedule_valid(issue)
+        if issue.status != Issue.Status.DRAFT:
+            # A bulk update sends no signal: a scheduled issue's cached pages
+            # (and its proxies) must learn of the new order themselves.
+            public_pages_changed(issues=[issue])
         audit_entry_create(
             actor=actor,
             action=AuditAction.ISSUE_ARRANGE,

@@ -58,7 +58,8 @@ def _summary_key(issue: Issue, generation: Generation, language: str) -> str:
 
 def _item_key(item: Item, number: int, generation: Generation, language: str) -> str:
     stamp = item.updated_at.timestamp()
-    return f"fragment:v{FRAGMENT_VERSION}:item:{item.pk}:{stamp}:{number}:{generation.token}:{language}"
+    place = f"{item.pk}:{stamp}:{number}"
+    return f"fragment:v{FRAGMENT_VERSION}:item:{place}:{generation.token}:{language}"
 
 
 def _render(template: str, context: dict) -> SafeString:

@@ -1,0 +1,91 @@
+"""Stored fragments: an issue page assembled from rendered items and summary."""
+
+import re
+
+import pytest
+
+from newsletter.caching import fragments
+from newsletter.caching.generation import site_generation
+from tests.factories import ItemFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def no_page_cache(settings):
+    settings.PAGE_CACHE_SECONDS = 0
+
+
+def test_a_page_from_fragments_is_the_page_rendered_from_scratch(client, published, no_page_cache):
+    """Cold and warm, the same bytes: nothing is dropped or added by the fragments."""
+    cold = client.get("/issues/2025-11/").content
+    warm = client.get("/issues/2025-11/").content
+    assert warm == cold
+
+
+def test_a_page_from_fragments_keeps_everything_the_issue_page_shows(
+    client, published, no_page_cache
+):
+    """Neighbours, sharing cards, JSON-LD, reading time, credits, contents and subscribe box."""
+    client.get("/issues/2025-11/")
+    page = client.get("/issues/2025-11/").content.decode()
+    for expected in [
+        'rel="prev" href="/issues/2025-10/"',
+        'property="og:title" content="云原生月刊 11 月"',
+        "application/ld+json",
+        "issue__reading",
+        'id="toc"',
+        'class="subscribe',
+        "Helm 4 发布",
+        "一个关于 YAML 的梗",
+    ]:
+        assert expected in page, expected
+
+
+def test_warm_fragments_cost_three_queries(
+    client, published, no_page_cache, django_assert_num_queries
+):
+    """The generation, the issue and the outline of its items; no item is rendered again."""
+    client.get("/issues/2025-11/")
+    with django_assert_num_queries(3):
+        client.get("/issues/2025-11/")
+
+
+def test_items_are_numbered_per_section_from_fragments(client, published, no_page_cache):
+    """The numbers are part of the key: each section counts from one."""
+    client.get("/issues/2025-11/")
+    page = client.get("/issues/2025-11/").content.decode()
+    assert re.findall(r'item__number">(\d+)\.', page) == ["1", "2", "1"]
+
+
+def test_after_a_change_each_item_is_rendered_once_then_read(published, no_page_cache, monkeypatch):
+    """A public change renders every item once more; the next page renders nothing."""
+    issue = published["issue"]
+    fragments.issue_page(issue=issue, generation=site_generation(), language="zh-hans")
+    item = published["items"][1]
+    item.title = "Linkerd 2.19(更正)"
+    item.save()
+    rendered = []
+    real_render = fragments._render
+    monkeypatch.setattr(
+        fragments,
+        "_render",
+        lambda name, context: rendered.append(name) or real_render(name, context),
+    )
+    issue.refresh_from_db()
+    # The save gave the site a new generation: the summary and every item are
+    # rendered again, each once, whatever the number of items.
+    page = fragments.issue_page(issue=issue, generation=site_generation(), language="zh-hans")
+    assert rendered.count("newsletter/includes/item.html") == 3
+    rendered.clear()
+    page = fragments.issue_page(issue=issue, generation=site_generation(), language="zh-hans")
+    assert rendered == []
+    titles = [item.fragment for block in page.blocks for item in block.items]
+    assert "Linkerd 2.19(更正)" in titles[1]
+
+
+def test_a_draft_item_of_a_published_issue_stays_off_the_page(client, published, no_page_cache):
+    """Fragments start from the visibility rule too."""
+    client.get("/issues/2025-11/")
+    ItemFactory(issue=published["issue"], title="草稿不公开", section=published["items"][0].section)
+    assert "草稿不公开" not in client.get("/issues/2025-11/").content.decode()
