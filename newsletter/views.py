@@ -18,18 +18,13 @@ from newsletter.search.results import SearchFilters, search_results
 
 
 def _issue_page(request, issue: Issue, *, is_front_page: bool = False):
-    page = fragments.issue_page(
+    summary = fragments.issue_summary(
         issue=issue, generation=request_generation(request), language=get_language()
     )
     return render(
         request,
         "newsletter/issue_detail.html",
-        {
-            "issue": issue,
-            "blocks": page.blocks,
-            "guide": page.guide,
-            "is_front_page": is_front_page,
-        },
+        {"issue": issue, "guide": summary, "is_front_page": is_front_page},
     )
 
 

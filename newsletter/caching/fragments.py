@@ -1,18 +1,19 @@
-"""Stored fragments of the issue page: each item's HTML and the issue's summary.
+"""Stored fragments of the issue page: each item's HTML, and the issue's summary.
 
-An item is rendered once per (item, its last edit, its number, site
-generation, language) and kept in the cache; so is the summary of an issue
-(table of contents, credits, neighbours, JSON-LD, reading time, lede). An
-issue page then reads its items' keys (one light query) and assembles the
-fragments; only the missing ones are rendered, from one full fetch.
+An item's fragment is keyed by a fingerprint of everything its template
+shows (its text, links, projects, tags, credits, figures and renditions),
+its number and the language: it is rendered once, when one of those
+changes, and reused across site generations, so a change elsewhere (a new
+issue, a renamed project on another item) renders no item again.
 
-The generation is in every key because a fragment shows more than its item:
-project names, people's credits, the neighbouring issues. Whatever changes
-those changes the generation (newsletter.caching.events).
+The summary of an issue (contents, credits, neighbours, JSON-LD, reading
+time, lede) and its sections assembled from the item fragments are stored
+under the site generation: a warm issue page reads one cache entry and
+renders only the page around it.
 """
 
+import hashlib
 from dataclasses import dataclass
-from itertools import groupby
 
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -26,13 +27,14 @@ from newsletter.models import Issue, Item
 from newsletter.selectors import SectionBlock
 
 # Bump when the markup of a fragment changes, so a deploy never serves old markup.
-FRAGMENT_VERSION = 1
+FRAGMENT_VERSION = 2
 
 
 @dataclass(frozen=True)
 class IssueSummary:
-    """What an issue page shows besides its items, rendered; `guide` in the template."""
+    """An issue page's parts besides the page around them; `guide` in the template."""
 
+    sections: SafeString
     toc: SafeString
     credits: SafeString
     json_ld: SafeString
@@ -43,34 +45,94 @@ class IssueSummary:
     lede: str
 
 
-@dataclass
-class IssuePage:
-    """An issue page's parts: `blocks` whose items carry a rendered `fragment`, and the summary."""
-
-    blocks: list[SectionBlock]
-    guide: IssueSummary
-
-
-def _summary_key(issue: Issue, generation: Generation, language: str) -> str:
-    stamp = issue.updated_at.timestamp()
-    return f"fragment:v{FRAGMENT_VERSION}:issue:{issue.pk}:{stamp}:{generation.token}:{language}"
-
-
-def _item_key(item: Item, number: int, generation: Generation, language: str) -> str:
-    stamp = item.updated_at.timestamp()
-    place = f"{item.pk}:{stamp}:{number}"
-    return f"fragment:v{FRAGMENT_VERSION}:item:{place}:{generation.token}:{language}"
-
-
 def _render(template: str, context: dict) -> SafeString:
-    return mark_safe(render_to_string(template, context).strip())  # noqa: S308 (our templates)
+    # Our own autoescaped templates; the stored HTML in them is sanitised.
+    return mark_safe(render_to_string(template, context).strip())  # noqa: S308
 
 
-def issue_summary_render(*, issue: Issue, blocks: list[SectionBlock]) -> IssueSummary:
+def _person(user, credit) -> tuple:
+    return (user.get_username(), credit.name) if credit is not None else ()
+
+
+def _figures(item: Item) -> tuple:
+    return tuple(
+        (
+            placement.embedded,
+            placement.position,
+            placement.figure.image.name,
+            placement.figure.alt_text,
+            placement.figure.caption,
+            placement.figure.width,
+            placement.figure.height,
+            tuple(
+                (rendition.file.name, rendition.width, rendition.format)
+                for rendition in placement.figure.renditions.all()
+            ),
+        )
+        for placement in item.item_figures.all()
+    )
+
+
+def item_fingerprint(item: Item) -> str:
+    """Return a digest of everything `newsletter/includes/item.html` shows of `item`.
+
+    `item` comes from `for_listing()`: reading its relations costs no query.
+    """
+    shown = (
+        item.pk,
+        item.issue.slug if item.issue else "",
+        item.title,
+        item.original_title,
+        item.source_url,
+        item.body_html,
+        item.remark_html,
+        tuple((link.title, link.url) for link in item.further_reading.all()),
+        tuple((project.slug, project.name) for project in item.projects.all()),
+        tuple((tag.slug, tag.name) for tag in item.tags.all()),
+        _person(item.author, item.author_credit),
+        _person(item.reviewer, item.reviewer_credit),
+        _figures(item),
+    )
+    return hashlib.sha256(repr(shown).encode()).hexdigest()
+
+
+def _item_key(item: Item, number: int, language: str) -> str:
+    return f"fragment:v{FRAGMENT_VERSION}:item:{item_fingerprint(item)}:{number}:{language}"
+
+
+def _numbered(blocks: list[SectionBlock]):
+    for block in blocks:
+        for number, item in enumerate(block.items, start=1):
+            yield item, number
+
+
+def items_with_fragments(blocks: list[SectionBlock], *, language: str) -> None:
+    """Give each item of `blocks` (full, from `issue_sections`) its rendered `fragment`.
+
+    Fragments come from the cache; the missing ones are rendered and stored.
+    """
+    keys = {item.pk: _item_key(item, number, language) for item, number in _numbered(blocks)}
+    found = cache_get_many(list(keys.values()))
+    rendered = {}
+    for item, number in _numbered(blocks):
+        key = keys[item.pk]
+        if key not in found:
+            found[key] = rendered[key] = _render(
+                "newsletter/includes/item.html", {"item": item, "number": number, "heading": "h3"}
+            )
+        item.fragment = found[key]
+    cache_set_many(rendered, settings.FRAGMENT_CACHE_SECONDS)
+
+
+def issue_summary_render(
+    *, issue: Issue, blocks: list[SectionBlock], language: str
+) -> IssueSummary:
     """Render the summary of `issue` from its full `blocks` (selectors.issue_sections)."""
+    items_with_fragments(blocks, language=language)
     guide = selectors.issue_guide(issue=issue, blocks=blocks)
     pager = "newsletter/includes/issue_pager.html"
     return IssueSummary(
+        sections=_render("newsletter/includes/issue_sections.html", {"blocks": blocks}),
         toc=_render("newsletter/includes/issue_toc.html", {"blocks": blocks}),
         credits=_render(
             "newsletter/includes/issue_credits.html",
@@ -87,66 +149,17 @@ def issue_summary_render(*, issue: Issue, blocks: list[SectionBlock]) -> IssueSu
     )
 
 
-def _outline(issue: Issue) -> list[SectionBlock]:
-    """Return the public items of `issue` by section, with only what keys and headings need."""
-    items = (
-        Item.objects.public()
-        .filter(issue=issue)
-        .select_related("section")
-        .only("pk", "updated_at", "section__slug", "section__name", "section__emoji")
-        .in_issue_order()
-    )
-    return [
-        SectionBlock(section=section, items=list(group))
-        for section, group in groupby(items, key=lambda item: item.section)
-    ]
+def issue_summary(*, issue: Issue, generation: Generation, language: str) -> IssueSummary:
+    """Return the summary of `issue`'s public page, stored under the site generation.
 
-
-def _numbered(blocks: list[SectionBlock]):
-    for block in blocks:
-        for number, item in enumerate(block.items, start=1):
-            yield item, number
-
-
-def _attach_item_fragments(
-    blocks: list[SectionBlock], *, generation: Generation, language: str, full: bool
-) -> None:
-    keys = {
-        item.pk: _item_key(item, number, generation, language) for item, number in _numbered(blocks)
-    }
-    found = cache_get_many(list(keys.values()))
-    missing = [item for item, _number in _numbered(blocks) if keys[item.pk] not in found]
-    if missing and not full:
-        complete = Item.objects.filter(pk__in=[item.pk for item in missing]).for_listing()
-        complete = {item.pk: item for item in complete}
-    else:
-        complete = {item.pk: item for item in missing}
-    rendered = {}
-    for item, number in _numbered(blocks):
-        key = keys[item.pk]
-        if key not in found:
-            found[key] = rendered[key] = _render(
-                "newsletter/includes/item.html",
-                {"item": complete[item.pk], "number": number, "heading": "h3"},
-            )
-        item.fragment = found[key]
-    cache_set_many(rendered, settings.FRAGMENT_CACHE_SECONDS)
-
-
-def issue_page(*, issue: Issue, generation: Generation, language: str) -> IssuePage:
-    """Return the parts of `issue`'s public page, from stored fragments where there are some.
-
-    Warm: one query (the outline). Cold: the full fetch of `issue_sections`
-    and the neighbours, and the fragments are stored for the next reader.
+    Stored: no query. Missing: the queries of `issue_sections` and the
+    neighbours, and only the items whose fingerprint is new are rendered.
     """
-    summary_key = _summary_key(issue, generation, language)
-    summary = cache_get(summary_key)
-    full = summary is None
-    if full:
+    stamp = issue.updated_at.timestamp()
+    key = f"fragment:v{FRAGMENT_VERSION}:issue:{issue.pk}:{stamp}:{generation.token}:{language}"
+    summary = cache_get(key)
+    if summary is None:
         blocks = selectors.issue_sections(issue=issue)
-        summary = issue_summary_render(issue=issue, blocks=blocks)
-        cache_set_many({summary_key: summary}, settings.FRAGMENT_CACHE_SECONDS)
-    else:
-        blocks = _outline(issue)
-    _attach_item_fragments(blocks, generation=generation, language=language, full=full)
-    return IssuePage(blocks=blocks, guide=summary)
+        summary = issue_summary_render(issue=issue, blocks=blocks, language=language)
+        cache_set_many({key: summary}, settings.FRAGMENT_CACHE_SECONDS)
+    return summary
