@@ -4,7 +4,7 @@ Called by bench/run.py (in process, Django's test client) after the demo
 content is loaded. Prints throughput ratios to the trivial view measured in
 the same run: cold (nothing cached), from stored fragments with the page
 cache off (target ≥ 0.17×), and from the page cache (target ≥ 0.8×).
-bench/http.py measures the same under gunicorn with wrk.
+bench/gunicorn_wrk.py measures the same under gunicorn with wrk.
 """
 
 from django.core.cache import cache

@@ -1,4 +1,4 @@
-"""Settings of the HTTP benchmark (bench/http.py): production settings, the trivial view added.
+"""Settings of the HTTP benchmark (bench/gunicorn_wrk.py): production settings plus /baseline/.
 
 Static files come from the finders (no collectstatic) and the site answers
 on plain http at 127.0.0.1; the rest is config.settings as deployed.

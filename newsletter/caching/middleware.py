@@ -2,10 +2,10 @@
 
 Public pages (PUBLIC_PAGES) are the same bytes for every anonymous reader of
 a language (DESIGN.md, "Cacheable"), so an anonymous GET is answered from
-the cache, keyed by scheme, host, path, query, language, Accept header
-and the site generation. A request carrying a session cookie (staff, signed in) always
-goes to the view; a response that sets a cookie, carries a CSP nonce or is
-not a 200 is never stored.
+the cache, keyed by scheme, host, path, query, language, Accept header and
+the site generation. A request carrying a session cookie (staff, signed in)
+always goes to the view; a response that sets a cookie, carries a CSP nonce
+or is not a 200 is never stored.
 
 Every public page gets an ETag and a Last-Modified (the generation's time),
 answers conditional GETs with 304, and says `Cache-Control: public` with a
@@ -17,7 +17,6 @@ import hashlib
 
 from django.conf import settings
 from django.http import HttpResponse
-from django.urls import Resolver404, resolve
 from django.utils import translation
 from django.utils.cache import (
     add_never_cache_headers,
@@ -56,15 +55,19 @@ PUBLIC_PAGES = frozenset(
 PRIVATE_PAGES = frozenset({"editorial:preview"})
 
 
-def _page_name(request) -> str:
-    try:
-        return resolve(request.path_info).view_name
-    except Resolver404:
-        return ""
-
-
 def _is_admin(request) -> bool:
     return request.path_info.startswith("/admin/")
+
+
+def _variant(request) -> str:
+    """Return the digest of what selects one public page's bytes, generation included."""
+    # LocaleMiddleware has not run yet: read the language the same way it will.
+    language = translation.get_language_from_request(request)
+    address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    # The feeds answer browsers and feed readers differently (Vary: Accept).
+    accept = request.headers.get("Accept", "")
+    generation = request_generation(request).token
+    return hashlib.sha256(f"{address}|{language}|{accept}|{generation}".encode()).hexdigest()
 
 
 class PageCacheMiddleware:
@@ -74,75 +77,67 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.method not in ("GET", "HEAD"):
-            return self._private(request, self.get_response(request))
-        name = _page_name(request)
-        if name not in PUBLIC_PAGES:
-            return self._private(request, self.get_response(request), name)
-        key = self._key(request) if self._may_use_cache(request) else None
-        if key is not None:
-            stored = cache_get(key)
+        if request.method not in ("GET", "HEAD") or _is_admin(request):
+            return _private(request, self.get_response(request))
+        variant = None
+        if _may_use_cache(request):
+            # Looked up before the URL is even resolved: only public pages are
+            # ever stored, so a hit is one.
+            variant = _variant(request)
+            stored = cache_get(f"page:{variant}")
             if stored is not None:
-                return self._conditional(request, _response_from(stored))
+                return _conditional(request, _response_from(stored))
         response = self.get_response(request)
+        match = getattr(request, "resolver_match", None)
+        name = match.view_name if match is not None else ""
+        if name not in PUBLIC_PAGES:
+            return _private(request, response, name)
         if response.status_code != 200 or response.streaming:
             return response
-        self._public_headers(request, response)
-        if key is not None and _may_store(response):
-            cache_set_many({key: _stored(response)}, settings.PAGE_CACHE_SECONDS)
+        _public_headers(request, response, variant or _variant(request))
+        if variant is not None and _may_store(response):
+            cache_set_many({f"page:{variant}": _stored(response)}, settings.PAGE_CACHE_SECONDS)
             response["X-Page-Cache"] = "miss"
-        return self._conditional(request, response)
+        return _conditional(request, response)
 
-    @staticmethod
-    def _may_use_cache(request) -> bool:
-        # Signed-in staff may see what readers do not (and their session
-        # must never be stored); readers have no session cookie.
-        return settings.PAGE_CACHE_SECONDS > 0 and (
-            settings.SESSION_COOKIE_NAME not in request.COOKIES
-        )
 
-    @staticmethod
-    def _key(request) -> str:
-        # LocaleMiddleware has not run yet: read the language the same way it will.
-        language = translation.get_language_from_request(request)
-        generation = request_generation(request).token
-        address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
-        # The feeds answer browsers and feed readers differently (Vary: Accept).
-        accept = request.headers.get("Accept", "")
-        variant = f"{address}|{language}|{accept}|{generation}"
-        digest = hashlib.sha256(variant.encode()).hexdigest()
-        return f"page:{digest}"
+def _may_use_cache(request) -> bool:
+    # Signed-in staff may see what readers do not (and their session must
+    # never be stored); readers have no session cookie.
+    return settings.PAGE_CACHE_SECONDS > 0 and settings.SESSION_COOKIE_NAME not in request.COOKIES
 
-    @staticmethod
-    def _public_headers(request, response) -> None:
-        patch_cache_control(
-            response,
-            public=True,
-            max_age=settings.PAGE_BROWSER_SECONDS,
-            s_maxage=settings.PAGE_SHARED_SECONDS,
-        )
-        # The language comes from Accept-Language or the language cookie.
-        patch_vary_headers(response, ("Accept-Language", "Cookie"))
-        if not response.has_header("ETag"):
-            digest = hashlib.md5(response.content, usedforsecurity=False).hexdigest()
-            response["ETag"] = f'"{digest}"'
-        response["Last-Modified"] = http_date(request_generation(request).changed_at.timestamp())
 
-    @staticmethod
-    def _conditional(request, response):
-        return get_conditional_response(
-            request,
-            etag=response.get("ETag"),
-            last_modified=_last_modified(response),
-            response=response,
-        )
+def _public_headers(request, response, variant: str) -> None:
+    patch_cache_control(
+        response,
+        public=True,
+        max_age=settings.PAGE_BROWSER_SECONDS,
+        s_maxage=settings.PAGE_SHARED_SECONDS,
+    )
+    # The language comes from Accept-Language or the language cookie.
+    patch_vary_headers(response, ("Accept-Language", "Cookie"))
+    # Weak: the page's bytes are a function of its variant (address, language,
+    # Accept) and the site generation, so their digest validates it without
+    # hashing the page on every request.
+    response["ETag"] = f'W/"{variant[:40]}"'
+    response["Last-Modified"] = http_date(request_generation(request).changed_at)
 
-    @staticmethod
-    def _private(request, response, name: str = ""):
-        if _is_admin(request) or name in PRIVATE_PAGES:
-            add_never_cache_headers(response)
-            patch_cache_control(response, private=True, no_store=True)
-        return response
+
+def _conditional(request, response):
+    value = response.get("Last-Modified")
+    return get_conditional_response(
+        request,
+        etag=response.get("ETag"),
+        last_modified=parse_http_date_safe(value) if value else None,
+        response=response,
+    )
+
+
+def _private(request, response, name: str = ""):
+    if _is_admin(request) or name in PRIVATE_PAGES:
+        add_never_cache_headers(response)
+        patch_cache_control(response, private=True, no_store=True)
+    return response
 
 
 def _may_store(response) -> bool:
@@ -162,8 +157,3 @@ def _response_from(stored: dict) -> HttpResponse:
         response[name] = value
     response["X-Page-Cache"] = "hit"
     return response
-
-
-def _last_modified(response) -> int | None:
-    value = response.get("Last-Modified")
-    return parse_http_date_safe(value) if value else None

@@ -1,14 +1,14 @@
 """The site generation of the page cache (newsletter.caching), with its one row."""
 
+import time
 import uuid
 
 from django.db import migrations, models
-from django.utils import timezone
 
 
 def create_row(apps, schema_editor):
     SiteGeneration = apps.get_model("newsletter", "SiteGeneration")
-    SiteGeneration.objects.create(pk=1, token=uuid.uuid4().hex, changed_at=timezone.now())
+    SiteGeneration.objects.create(pk=1, token=uuid.uuid4().hex, changed_at=time.time())
 
 
 class Migration(migrations.Migration):
@@ -25,7 +25,19 @@ class Migration(migrations.Migration):
                     ),
                 ),
                 ("token", models.CharField(max_length=32, verbose_name="token")),
-                ("changed_at", models.DateTimeField(verbose_name="changed at")),
+                (
+                    "changed_at",
+                    models.FloatField(help_text="Seconds since the epoch.", verbose_name="changed at"),
+                ),
+                (
+                    "next_due_at",
+                    models.FloatField(
+                        blank=True,
+                        help_text="When the next scheduled issue becomes public; seconds since the epoch.",
+                        null=True,
+                        verbose_name="next issue due at",
+                    ),
+                ),
             ],
             options={"verbose_name": "site generation", "verbose_name_plural": "site generations"},
         ),

@@ -16,7 +16,7 @@ def test_public_pages_may_be_kept_by_browsers_and_proxies(client, published, url
     assert {"public", "max-age=60", "s-maxage=600"} <= cache_control
     vary = {part.strip() for part in response["Vary"].split(",")}
     assert {"Accept-Language", "Cookie"} <= vary
-    assert response["ETag"].startswith('"')
+    assert response["ETag"].startswith('W/"')
     assert response.has_header("Last-Modified")
 
 
@@ -58,6 +58,15 @@ def test_the_last_modified_time_moves_with_a_change(client, published, time_mach
     assert after.status_code == 200
     assert after["Last-Modified"] != before
     assert after["Last-Modified"] == http_date(published["issue"].updated_at.timestamp())
+
+
+def test_the_etag_is_the_same_in_every_process_and_with_the_page_cache_off(
+    client, published, settings
+):
+    """It is derived from the page's variant and the generation, not from one process's cache."""
+    cached = client.get("/issues/2025-11/")["ETag"]
+    settings.PAGE_CACHE_SECONDS = 0
+    assert client.get("/issues/2025-11/")["ETag"] == cached
 
 
 def test_admin_pages_are_private_and_never_stored(client):

@@ -1,6 +1,6 @@
 """The issue page under gunicorn -w 2 and wrk, against a trivial view in the same gunicorn.
 
-    .venv/bin/python bench/http.py [--seconds 5] [--connections 8]
+    .venv/bin/python bench/gunicorn_wrk.py [--seconds 5] [--connections 8]
 
 Builds a SQLite database in a temporary folder (the demo content and a
 42-item issue, bench/full_issue.py), then starts gunicorn three times, with
@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 MODES = [
-    ("cold (nothing cached)", {"PAGE_CACHE_SECONDS": "0", "FRAGMENT_CACHE_SECONDS": "-1"}, None),
+    ("cold (nothing cached)", {"PAGE_CACHE_SECONDS": "0", "FRAGMENT_CACHE_SECONDS": "0"}, None),
     ("stored fragments, page cache off", {"PAGE_CACHE_SECONDS": "0"}, 0.17),
     ("page cache warm", {"PAGE_CACHE_SECONDS": "600"}, 0.8),
 ]
