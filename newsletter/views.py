@@ -19,13 +19,13 @@ from newsletter.search.results import SearchFilters, search_results
 
 def _issue_page(request, issue: Issue, *, is_front_page: bool = False):
     summary = fragments.issue_summary(
-        issue=issue, generation=request_generation(request), language=get_language()
+        request=request,
+        issue=issue,
+        generation=request_generation(request),
+        language=get_language(),
+        is_front_page=is_front_page,
     )
-    return render(
-        request,
-        "newsletter/issue_detail.html",
-        {"issue": issue, "guide": summary, "is_front_page": is_front_page},
-    )
+    return render(request, "newsletter/issue_detail.html", {"issue": issue, "guide": summary})
 
 
 def _list_context(request, page, **context) -> dict:

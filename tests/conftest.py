@@ -1,4 +1,5 @@
 import pytest
+from django.utils import translation
 
 
 @pytest.fixture(autouse=True)
@@ -31,3 +32,12 @@ def migrated_role_grants(django_db_setup, django_db_blocker) -> dict[str, list[t
             group.name: list(group.permissions.values_list("content_type__app_label", "codename"))
             for group in Group.objects.prefetch_related("permissions")
         }
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Every test ends in the site's language: a page served from the page cache
+    skips LocaleMiddleware, so the language a reader's request activated in this
+    thread would otherwise stay active into the next test."""
+    yield
+    translation.deactivate()

@@ -6,10 +6,10 @@ its number and the language: it is rendered once, when one of those
 changes, and reused across site generations, so a change elsewhere (a new
 issue, a renamed project on another item) renders no item again.
 
-The summary of an issue (contents, credits, neighbours, JSON-LD, reading
-time, lede) and its sections assembled from the item fragments are stored
-under the site generation: a warm issue page reads one cache entry and
-renders only the page around it.
+The rest of an issue page (contents, credits, neighbours, JSON-LD, reading
+time, sharing cards) and its sections assembled from the item fragments are
+stored under the site generation as the page's head and content: a warm
+issue page reads one cache entry and renders only the page around it.
 """
 
 import hashlib
@@ -31,13 +31,12 @@ FRAGMENT_VERSION = 2
 
 
 @dataclass(frozen=True)
-class IssueSummary:
-    """An issue page's parts besides the page around them; `guide` in the template."""
+class IssueParts:
+    """The rendered parts of an issue page's content; `guide` in its template."""
 
     sections: SafeString
     toc: SafeString
     credits: SafeString
-    json_ld: SafeString
     pager_top: SafeString
     pager_bottom: SafeString
     item_count: int
@@ -45,9 +44,22 @@ class IssueSummary:
     lede: str
 
 
+@dataclass(frozen=True)
+class IssueSummary:
+    """A public issue page but for the page around it: its head, its content and its lede."""
+
+    head: SafeString
+    content: SafeString
+    lede: str
+
+
 def _render(template: str, context: dict) -> SafeString:
     # Our own autoescaped templates; the stored HTML in them is sanitised.
     return mark_safe(render_to_string(template, context).strip())  # noqa: S308
+
+
+def _render_for(request, template: str, context: dict) -> SafeString:
+    return mark_safe(render_to_string(template, context, request=request).strip())  # noqa: S308
 
 
 def _person(user, credit) -> tuple:
@@ -124,22 +136,17 @@ def items_with_fragments(blocks: list[SectionBlock], *, language: str) -> None:
     cache_set_many(rendered, settings.FRAGMENT_CACHE_SECONDS)
 
 
-def issue_summary_render(
-    *, issue: Issue, blocks: list[SectionBlock], language: str
-) -> IssueSummary:
-    """Render the summary of `issue` from its full `blocks` (selectors.issue_sections)."""
+def issue_parts_render(*, issue: Issue, blocks: list[SectionBlock], language: str) -> IssueParts:
+    """Render the parts of `issue`'s page from its full `blocks` (selectors.issue_sections)."""
     items_with_fragments(blocks, language=language)
     guide = selectors.issue_guide(issue=issue, blocks=blocks)
     pager = "newsletter/includes/issue_pager.html"
-    return IssueSummary(
+    return IssueParts(
         sections=_render("newsletter/includes/issue_sections.html", {"blocks": blocks}),
         toc=_render("newsletter/includes/issue_toc.html", {"blocks": blocks}),
         credits=_render(
             "newsletter/includes/issue_credits.html",
             {"credits": selectors.issue_credits(blocks=blocks)},
-        ),
-        json_ld=structured_data.json_ld_script(
-            structured_data.issue_graph(issue=issue, blocks=blocks)
         ),
         pager_top=_render(pager, {"guide": guide, "label": _("Previous and next issue")}),
         pager_bottom=_render(pager, {"guide": guide, "label": _("More issues")}),
@@ -149,17 +156,32 @@ def issue_summary_render(
     )
 
 
-def issue_summary(*, issue: Issue, generation: Generation, language: str) -> IssueSummary:
-    """Return the summary of `issue`'s public page, stored under the site generation.
+def issue_summary(
+    *, request, issue: Issue, generation: Generation, language: str, is_front_page: bool
+) -> IssueSummary:
+    """Return `issue`'s public page but for the page around it, stored under the generation.
 
     Stored: no query. Missing: the queries of `issue_sections` and the
     neighbours, and only the items whose fingerprint is new are rendered.
     """
     stamp = issue.updated_at.timestamp()
-    key = f"fragment:v{FRAGMENT_VERSION}:issue:{issue.pk}:{stamp}:{generation.token}:{language}"
+    place = f"{issue.pk}:{stamp}:{int(is_front_page)}"
+    key = f"fragment:v{FRAGMENT_VERSION}:issue:{place}:{generation.token}:{language}"
     summary = cache_get(key)
     if summary is None:
         blocks = selectors.issue_sections(issue=issue)
-        summary = issue_summary_render(issue=issue, blocks=blocks, language=language)
+        parts = issue_parts_render(issue=issue, blocks=blocks, language=language)
+        json_ld = structured_data.json_ld_script(
+            structured_data.issue_graph(issue=issue, blocks=blocks)
+        )
+        context = {"issue": issue, "guide": parts, "is_front_page": is_front_page}
+        summary = IssueSummary(
+            # With the request: the templates use the publication's name and tagline.
+            head=_render_for(
+                request, "newsletter/includes/issue_head.html", {**context, "json_ld": json_ld}
+            ),
+            content=_render_for(request, "newsletter/includes/issue_content.html", context),
+            lede=parts.lede,
+        )
         cache_set_many({key: summary}, settings.FRAGMENT_CACHE_SECONDS)
     return summary

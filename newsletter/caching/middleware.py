@@ -51,6 +51,18 @@ PUBLIC_PAGES = frozenset(
         "editorial:contributor",
     }
 )
+# Where those pages live: a request elsewhere (the API, uploads, webhooks)
+# is not looked up in the page cache at all, and costs it nothing.
+PUBLIC_PREFIXES = (
+    "/issues/",
+    "/projects/",
+    "/sections/",
+    "/tags/",
+    "/search/",
+    "/feed",
+    "/sitemap.xml",
+    "/contributors/",
+)
 # Pages for one person only: never kept by a browser's disk or any proxy.
 PRIVATE_PAGES = frozenset({"editorial:preview"})
 
@@ -104,7 +116,12 @@ class PageCacheMiddleware:
 def _may_use_cache(request) -> bool:
     # Signed-in staff may see what readers do not (and their session must
     # never be stored); readers have no session cookie.
-    return settings.PAGE_CACHE_SECONDS > 0 and settings.SESSION_COOKIE_NAME not in request.COOKIES
+    path = request.path_info
+    return (
+        settings.PAGE_CACHE_SECONDS > 0
+        and (path == "/" or path.startswith(PUBLIC_PREFIXES))
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+    )
 
 
 def _public_headers(request, response, variant: str) -> None:

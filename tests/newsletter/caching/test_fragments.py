@@ -3,12 +3,24 @@
 import re
 
 import pytest
+from django.test import RequestFactory
 
 from newsletter.caching import fragments
 from newsletter.caching.generation import site_generation
 from tests.factories import ItemFactory
 
 pytestmark = pytest.mark.django_db
+
+
+def _summary(issue):
+    """Return the stored (or newly rendered) summary of `issue`'s page."""
+    return fragments.issue_summary(
+        request=RequestFactory().get(issue.get_absolute_url()),
+        issue=issue,
+        generation=site_generation(),
+        language="zh-hans",
+        is_front_page=False,
+    )
 
 
 @pytest.fixture
@@ -61,7 +73,7 @@ def test_items_are_numbered_per_section_from_fragments(client, published, no_pag
 def test_a_change_renders_only_the_item_it_changed(published, no_page_cache, monkeypatch):
     """A new generation reassembles the page, but the unchanged items come from the cache."""
     issue = published["issue"]
-    fragments.issue_summary(issue=issue, generation=site_generation(), language="zh-hans")
+    _summary(issue)
     item = published["items"][1]
     item.title = "Linkerd 2.19(更正)"
     item.save()
@@ -73,18 +85,18 @@ def test_a_change_renders_only_the_item_it_changed(published, no_page_cache, mon
         return real_render(name, context)
 
     monkeypatch.setattr(fragments, "_render", counting_render)
-    summary = fragments.issue_summary(issue=issue, generation=site_generation(), language="zh-hans")
+    summary = _summary(issue)
     assert rendered.count("newsletter/includes/item.html") == 1
-    assert "Linkerd 2.19(更正)" in summary.sections
+    assert "Linkerd 2.19(更正)" in summary.content
     rendered.clear()
-    fragments.issue_summary(issue=issue, generation=site_generation(), language="zh-hans")
+    _summary(issue)
     assert rendered == []
 
 
 def test_a_renamed_project_renders_the_items_that_show_it(published, no_page_cache, monkeypatch):
     """The project's name is part of the fingerprint of the items that carry its chip."""
     issue = published["issue"]
-    fragments.issue_summary(issue=issue, generation=site_generation(), language="zh-hans")
+    _summary(issue)
     project = published["project"]
     project.name = "Helm Charts"
     project.save()
@@ -95,9 +107,9 @@ def test_a_renamed_project_renders_the_items_that_show_it(published, no_page_cac
         "_render",
         lambda name, context: rendered.append(name) or real_render(name, context),
     )
-    summary = fragments.issue_summary(issue=issue, generation=site_generation(), language="zh-hans")
+    summary = _summary(issue)
     assert rendered.count("newsletter/includes/item.html") == 1
-    assert "Helm Charts" in summary.sections
+    assert "Helm Charts" in summary.content
 
 
 def test_a_draft_item_of_a_published_issue_stays_off_the_page(client, published, no_page_cache):

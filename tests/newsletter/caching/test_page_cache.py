@@ -96,3 +96,21 @@ def test_with_redis_down_the_site_still_serves_and_logs(client, published, setti
             assert "X-Page-Cache" not in response or response["X-Page-Cache"] == "miss"
     assert "Cache read failed" in caplog.text
     assert "Helm 4 发布" in client.get("/issues/2025-11/").content.decode()
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/", "/issues/", "/issues/2025-11/", "/issues/2025-11.md", "/projects/", "/projects/helm/",
+     "/sections/new-releases/", "/tags/网络/", "/search/?q=Helm", "/feed/", "/feed.rss",
+     "/feed/items/", "/feed/projects/helm/", "/sitemap.xml"],
+)  # fmt: skip
+def test_every_public_page_is_cached(client, published, url):
+    """PUBLIC_PREFIXES covers every page of PUBLIC_PAGES."""
+    client.get(url)
+    assert client.get(url)["X-Page-Cache"] == "hit"
+
+
+def test_the_api_is_not_looked_up(client, published, django_assert_num_queries):
+    """A request outside the public pages costs the page cache no query."""
+    with django_assert_num_queries(0):
+        client.get("/api/v1/openapi.json")
