@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 
-.PHONY: setup demo test lint format bench load messages
+.PHONY: setup demo test lint format bench bench-http load messages
 
 setup: $(VENV)/.installed
 
@@ -37,6 +37,10 @@ bench: setup
 # only, about three minutes; restarts PostgreSQL (root). Not part of `make test`.
 load: setup
 	$(BIN)/python bench/load.py
+
+# The issue page under gunicorn -w 2 with wrk (apt-get install wrk).
+bench-http: setup
+	$(BIN)/python bench/gunicorn_wrk.py
 
 # Re-extract the interface strings into locale/*/LC_MESSAGES/django.po and
 # compile the .mo files (committed). Needs GNU gettext: apt-get install gettext.
