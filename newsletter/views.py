@@ -17,15 +17,17 @@ from newsletter.search.query import MAX_QUERY_LENGTH
 from newsletter.search.results import SearchFilters, search_results
 
 
-def _issue_page(request, issue: Issue, *, is_front_page: bool = False):
+def _issue_page(request, *, slug: str | None):
+    """Render public issue `slug` (None: the latest) from its stored summary; None if none."""
     summary = fragments.issue_summary(
         request=request,
-        issue=issue,
+        slug=slug,
         generation=request_generation(request),
         language=get_language(),
-        is_front_page=is_front_page,
     )
-    return render(request, "newsletter/issue_detail.html", {"issue": issue, "guide": summary})
+    if summary is None:
+        return None
+    return render(request, "newsletter/issue_detail.html", {"guide": summary})
 
 
 def _list_context(request, page, **context) -> dict:
@@ -36,10 +38,7 @@ def _list_context(request, page, **context) -> dict:
 @require_safe
 def home(request):
     """The latest public issue, or a welcome page before the first one."""
-    issue = selectors.issue_latest()
-    if issue is None:
-        return render(request, "newsletter/empty.html")
-    return _issue_page(request, issue, is_front_page=True)
+    return _issue_page(request, slug=None) or render(request, "newsletter/empty.html")
 
 
 @require_safe
@@ -51,8 +50,10 @@ def issue_archive(request):
 
 @require_safe
 def issue_detail(request, slug: str):
-    issue = get_object_or_404(Issue.objects.public(), slug=slug)
-    return _issue_page(request, issue)
+    page = _issue_page(request, slug=slug)
+    if page is None:
+        raise Http404("No public issue has this slug.")
+    return page
 
 
 @require_safe

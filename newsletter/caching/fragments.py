@@ -46,8 +46,9 @@ class IssueParts:
 
 @dataclass(frozen=True)
 class IssueSummary:
-    """A public issue page but for the page around it: its head, its content and its lede."""
+    """A public issue page but for the page around it: its title, head, content and lede."""
 
+    title: str
     head: SafeString
     content: SafeString
     lede: str
@@ -156,32 +157,44 @@ def issue_parts_render(*, issue: Issue, blocks: list[SectionBlock], language: st
     )
 
 
-def issue_summary(
-    *, request, issue: Issue, generation: Generation, language: str, is_front_page: bool
-) -> IssueSummary:
-    """Return `issue`'s public page but for the page around it, stored under the generation.
+def _summary_render(request, issue: Issue, *, language: str, is_front_page: bool) -> IssueSummary:
+    blocks = selectors.issue_sections(issue=issue)
+    parts = issue_parts_render(issue=issue, blocks=blocks, language=language)
+    json_ld = structured_data.json_ld_script(
+        structured_data.issue_graph(issue=issue, blocks=blocks)
+    )
+    context = {"issue": issue, "guide": parts, "is_front_page": is_front_page}
+    return IssueSummary(
+        title=issue.title,
+        # With the request: the templates use the publication's name and tagline.
+        head=_render_for(
+            request, "newsletter/includes/issue_head.html", {**context, "json_ld": json_ld}
+        ),
+        content=_render_for(request, "newsletter/includes/issue_content.html", context),
+        lede=parts.lede,
+    )
 
-    Stored: no query. Missing: the queries of `issue_sections` and the
+
+def issue_summary(
+    *, request, slug: str | None, generation: Generation, language: str
+) -> IssueSummary | None:
+    """Return the public issue `slug`'s page (the latest issue's for None) but for the page
+    around it, stored under the generation; None when there is no such public issue.
+
+    Stored: no query at all (any change to a public issue changes the
+    generation). Missing: the issue, the queries of `issue_sections` and the
     neighbours, and only the items whose fingerprint is new are rendered.
     """
-    stamp = issue.updated_at.timestamp()
-    place = f"{issue.pk}:{stamp}:{int(is_front_page)}"
+    place = slug if slug is not None else ":latest"
     key = f"fragment:v{FRAGMENT_VERSION}:issue:{place}:{generation.token}:{language}"
     summary = cache_get(key)
     if summary is None:
-        blocks = selectors.issue_sections(issue=issue)
-        parts = issue_parts_render(issue=issue, blocks=blocks, language=language)
-        json_ld = structured_data.json_ld_script(
-            structured_data.issue_graph(issue=issue, blocks=blocks)
-        )
-        context = {"issue": issue, "guide": parts, "is_front_page": is_front_page}
-        summary = IssueSummary(
-            # With the request: the templates use the publication's name and tagline.
-            head=_render_for(
-                request, "newsletter/includes/issue_head.html", {**context, "json_ld": json_ld}
-            ),
-            content=_render_for(request, "newsletter/includes/issue_content.html", context),
-            lede=parts.lede,
-        )
+        if slug is None:
+            issue = selectors.issue_latest()
+        else:
+            issue = Issue.objects.public().filter(slug=slug).first()
+        if issue is None:
+            return None
+        summary = _summary_render(request, issue, language=language, is_front_page=slug is None)
         cache_set_many({key: summary}, settings.FRAGMENT_CACHE_SECONDS)
     return summary
