@@ -125,12 +125,16 @@ def _may_use_cache(request) -> bool:
 
 
 def _public_headers(request, response, variant: str) -> None:
-    patch_cache_control(
-        response,
-        public=True,
-        max_age=settings.PAGE_BROWSER_SECONDS,
-        s_maxage=settings.PAGE_SHARED_SECONDS,
-    )
+    if settings.SESSION_COOKIE_NAME in request.COOKIES:
+        # A signed-in person's copy is theirs: no proxy keeps it.
+        patch_cache_control(response, private=True, max_age=0)
+    else:
+        patch_cache_control(
+            response,
+            public=True,
+            max_age=settings.PAGE_BROWSER_SECONDS,
+            s_maxage=settings.PAGE_SHARED_SECONDS,
+        )
     # The language comes from Accept-Language or the language cookie.
     patch_vary_headers(response, ("Accept-Language", "Cookie"))
     # Weak: the page's bytes are a function of its variant (address, language,

@@ -3,6 +3,8 @@
 import pytest
 from django.utils.http import http_date
 
+from tests.factories import UserFactory
+
 pytestmark = pytest.mark.django_db
 
 PUBLIC_URLS = ["/", "/issues/", "/issues/2025-11/", "/issues/2025-11.md", "/feed/", "/sitemap.xml"]
@@ -74,3 +76,11 @@ def test_admin_pages_are_private_and_never_stored(client):
     cache_control = client.get("/admin/login/")["Cache-Control"]
     assert "private" in cache_control
     assert "no-store" in cache_control
+
+
+def test_a_signed_in_persons_copy_is_private(client, published):
+    """No proxy may keep what a session cookie fetched."""
+    client.force_login(UserFactory(username="editor-reading"))
+    cache_control = client.get("/issues/2025-11/")["Cache-Control"]
+    assert "private" in cache_control
+    assert "public" not in cache_control
