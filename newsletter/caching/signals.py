@@ -28,11 +28,13 @@ def _is_public_item(item: Item) -> bool:
 
 
 def item_changed(sender, instance: Item, **kwargs) -> None:
+    """Make the pages of a public item stale."""
     if _is_public_item(instance):
         public_pages_changed(paths=item_paths([instance]))
 
 
 def item_part_changed(sender, instance, **kwargs) -> None:
+    """Make the pages of the public item a link or figure placement belongs to stale."""
     # A further-reading link or a figure placement belongs to one item.
     item = Item.objects.filter(pk=instance.item_id).first()
     if item is not None and _is_public_item(item):
@@ -40,30 +42,36 @@ def item_part_changed(sender, instance, **kwargs) -> None:
 
 
 def item_relations_changed(sender, instance, action: str, **kwargs) -> None:
+    """Make a public item's pages stale when its projects or tags change."""
     if action.startswith("post_") and isinstance(instance, Item):
         item_changed(sender, instance)
 
 
 def issue_changed(sender, instance: Issue, **kwargs) -> None:
+    """Make the pages of a released or withdrawn issue stale."""
     if instance.status != Issue.Status.DRAFT:
         public_pages_changed(issues=[instance])
 
 
 def project_changed(sender, instance: Project, **kwargs) -> None:
+    """Make the project's pages and those of its public items stale."""
     own = {instance.get_absolute_url(), reverse_feed("project", instance.slug)}
     public_pages_changed(paths=own | item_paths(Item.objects.public().filter(projects=instance)))
 
 
 def section_changed(sender, instance: Section, **kwargs) -> None:
+    """Make the section's pages and those of its public items stale."""
     own = {instance.get_absolute_url(), reverse_feed("section", instance.slug)}
     public_pages_changed(paths=own | item_paths(Item.objects.public().filter(section=instance)))
 
 
 def tag_changed(sender, instance: Tag, **kwargs) -> None:
+    """Make the pages of the public items carrying the tag stale."""
     public_pages_changed(paths=item_paths(Item.objects.public().filter(tags=instance)))
 
 
 def credit_changed(sender, instance: Credit, **kwargs) -> None:
+    """Make the pages crediting the person stale."""
     person = Q(author_id=instance.user_id) | Q(reviewer_id=instance.user_id)
     credited = Item.objects.public().filter(person)
     public_pages_changed(paths=item_paths(credited))
