@@ -75,9 +75,14 @@ def _variant(request) -> str:
     """Return the digest of what selects one public page's bytes, generation included."""
     # LocaleMiddleware has not run yet: read the language the same way it will.
     language = translation.get_language_from_request(request)
-    address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    # The Host as sent, not validated: a key is only stored after the view
+    # answered, which validates it, so an unknown host finds nothing here.
+    meta = request.META
+    forwarded = settings.USE_X_FORWARDED_HOST and meta.get("HTTP_X_FORWARDED_HOST")
+    host = forwarded or meta.get("HTTP_HOST") or meta.get("SERVER_NAME", "")
+    address = f"{request.scheme}://{host}{request.get_full_path()}"
     # The feeds answer browsers and feed readers differently (Vary: Accept).
-    accept = request.headers.get("Accept", "")
+    accept = request.META.get("HTTP_ACCEPT", "")
     generation = request_generation(request).token
     return hashlib.sha256(f"{address}|{language}|{accept}|{generation}".encode()).hexdigest()
 
