@@ -21,12 +21,15 @@ the first request after that time gives the site a new generation.
 import time
 import uuid
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from django.db import connection, transaction
 from django.utils import timezone
 
 from newsletter.caching.models import GENERATION_ROW, SiteGeneration
-from newsletter.models import Issue
+from newsletter.caching.paths import issue_paths, item_paths, site_wide_paths
+from newsletter.caching.purge import purge_paths
+from newsletter.models import Issue, Item
 
 
 @dataclass(frozen=True)
@@ -49,12 +52,28 @@ def _read() -> tuple | None:
         return cursor.fetchone()
 
 
+def _came_due(since: float) -> None:
+    """Purge, on commit, the pages of the issues public since `since` and the site-wide ones."""
+    due = Issue.objects.public().filter(publish_at__gte=datetime.fromtimestamp(since, tz=UTC))
+    paths = site_wide_paths()
+    for issue in due:
+        paths |= issue_paths(issue)
+    paths |= item_paths(Item.objects.filter(issue__in=due))
+    transaction.on_commit(lambda: purge_paths(paths))
+
+
 def site_generation() -> Generation:
     """Return the current generation (one query; a write when a scheduled issue just came due)."""
     row = _read()
-    if row is None or (row[2] is not None and row[2] <= time.time()):
-        # The row is missing (a test flushing tables) or an issue came due.
+    if row is None:
+        # The row is gone (a test flushing tables, a hand-made database).
         generation_bump()
+        row = _read()
+    elif row[2] is not None and row[2] <= time.time():
+        # An issue came due: nothing was written, so nothing purged the
+        # proxies either; the first request after its time does both.
+        generation_bump()
+        _came_due(row[2])
         row = _read()
     token, changed_at, _next_due_at = row
     return Generation(token=token, changed_at=changed_at)

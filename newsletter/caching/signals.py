@@ -13,7 +13,8 @@ from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from taggit.models import Tag
 
-from newsletter.caching.events import item_paths, public_pages_changed, reverse_feed
+from newsletter.caching.events import public_pages_changed
+from newsletter.caching.paths import item_paths, reverse_feed
 from newsletter.models import Credit, FurtherReading, Issue, Item, ItemFigure, Project, Section
 
 

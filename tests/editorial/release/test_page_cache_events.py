@@ -191,6 +191,30 @@ def test_proxies_are_purged_after_the_commit_of_a_publication(
     assert {"/issues/2030-01/", "/issues/2030-01.md", section.get_absolute_url()} <= paths
 
 
+def test_proxies_are_purged_when_a_scheduled_issue_comes_due(
+    client, ready_issue, editor, live, monkeypatch, django_capture_on_commit_callbacks
+):
+    """No write happens at its time: the first request after it purges the proxies."""
+    purged = set()
+
+    class Recorder:
+        def purge(self, paths):
+            purged.update(paths)
+
+    publish_at = timezone.now() + timedelta(hours=1)
+    publishing.issue_schedule(issue=ready_issue, actor=editor, publish_at=publish_at)
+    monkeypatch.setattr(purge, "purge_backends", lambda: [Recorder()])
+    client.get("/")
+    assert purged == set()
+    with (
+        time_machine.travel(publish_at + timedelta(minutes=1)),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        client.get("/issues/")
+    assert {"/", "/issues/", "/feed/", "/sitemap.xml", "/issues/2030-01/"} <= purged
+    assert "/issues/2029-12/" not in purged
+
+
 def test_preview_pages_are_private_and_never_stored(client, ready_issue):
     """A preview link's page is for the person it was sent to."""
     cache_control = client.get(preview_url(ready_issue))["Cache-Control"]
