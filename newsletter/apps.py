@@ -8,9 +8,7 @@ class NewsletterConfig(AppConfig):
 
     def ready(self):
         from newsletter.caching import signals as caching_signals
-        from newsletter.search import signals
         from newsletter.subscribers import webhooks
 
-        signals.connect()
         webhooks.connect()
         caching_signals.connect()

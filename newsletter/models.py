@@ -538,25 +538,6 @@ class SearchWord(models.Model):
         return self.word
 
 
-class SearchIndexVersion(models.Model):
-    """One row whose value changes with every change to the search index: the key
-    of remembered search answers.
-
-    Set to a new random value by `newsletter.search.index` in the same
-    transaction as the entries it writes, so a search that sees the new entries also sees the new
-    version, in every process, whatever cache backend is configured.
-    """
-
-    version = models.PositiveBigIntegerField(default=0)
-
-    class Meta:
-        verbose_name = _("search index version")
-        verbose_name_plural = _("search index versions")
-
-    def __str__(self) -> str:
-        return str(self.version)
-
-
 # Subscribers and deliveries, and the site generation of the page cache, have
 # modules of their own; imported here so that Django and the migrations find
 # them in the `newsletter` app.

@@ -11,5 +11,6 @@
 - `highlight`: marks whole query terms; picks the best passage as snippet.
 - `suggestions`: projects and tags the query names, closest names and
   spelling hints when nothing is found.
+- `cache`: answers remembered under the site's generation, never stale.
 - `results`: `search_results`, the one entry point the search page uses.
 """

@@ -19,10 +19,10 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils.html import strip_tags
 
+from newsletter.caching.generation import generation_bump
 from newsletter.models import Issue, Item, SearchEntry, SearchWord
 from newsletter.search.analysis import latin_words, streams
 from newsletter.search.backends import backend
-from newsletter.search.cache import index_version_bump
 
 REBUILD_BATCH = 200
 
@@ -95,7 +95,7 @@ def search_index_update(*, items: Iterable[Item]) -> IndexChange:
         public = list(Item.objects.public().filter(pk__in=ids).order_by("pk"))
         indexed = _entries_write(public)
         if indexed or had_entry:
-            index_version_bump()
+            generation_bump()
     return IndexChange(indexed=indexed, removed=len(had_entry - {item.pk for item in public}))
 
 
@@ -116,7 +116,7 @@ def search_index_catch_up() -> IndexChange:
         removed, _by_model = SearchEntry.objects.exclude(item__in=public).delete()
         indexed = _entries_write(public.filter(search_entry__isnull=True).order_by("pk"))
         if indexed or removed:
-            index_version_bump()
+            generation_bump()
     return IndexChange(indexed=indexed, removed=removed)
 
 
@@ -136,6 +136,6 @@ def search_index_rebuild() -> int:
             count += _entries_write(
                 Item.objects.filter(pk__in=ids[start : start + REBUILD_BATCH]).order_by("pk")
             )
-        index_version_bump()
+        generation_bump()
         backend().optimize()
     return count

@@ -6,8 +6,8 @@ holds. A page of results costs a fixed number of queries: the facet counts
 (which give the total), the ranked page, its items, and two for the projects
 and tags the query names; a query that finds nothing spends a few more on
 the closest names and a spelling hint instead of the page. All but the items
-are remembered under the index's version (`cache`), so a query asked again
-costs the version and the items.
+are remembered under the site's generation (`cache`), so a query asked again
+costs the generation and the items.
 """
 
 from collections import Counter

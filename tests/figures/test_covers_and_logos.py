@@ -92,7 +92,7 @@ def test_a_cover_stored_under_its_uploaded_name_is_renamed_by_the_migration(
     media_root, django_capture_on_commit_callbacks
 ):
     """Covers from before keep no guessable name: re-encoded, content-named, the old file gone."""
-    migration = importlib.import_module("newsletter.migrations.0009_content_named_uploads")
+    migration = importlib.import_module("newsletter.migrations.0008_content_named_uploads")
     issue = IssueFactory(slug="2031-04")
     issue.cover.save("2031-04.jpg", ContentFile(samples.jpeg_with_gps()))
     legacy = media_root / "covers" / "2031-04.jpg"

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('newsletter', '0009_content_named_uploads'),
+        ('newsletter', '0008_content_named_uploads'),
     ]
 
     operations = [

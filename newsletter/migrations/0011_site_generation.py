@@ -12,7 +12,7 @@ def create_row(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("newsletter", "0011_item_listing_index")]
+    dependencies = [("newsletter", "0010_item_listing_index")]
 
     operations = [
         migrations.CreateModel(

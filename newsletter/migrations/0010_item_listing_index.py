@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("newsletter", "0010_markdown_length"),
+        ("newsletter", "0009_markdown_length"),
     ]
 
     operations = [

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('newsletter', '0007_search_index_version'),
+        ('newsletter', '0006_search_index'),
     ]
 
     operations = [

@@ -46,6 +46,6 @@ def uploads_name_by_content(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("newsletter", "0008_single_line_titles")]
+    dependencies = [("newsletter", "0007_single_line_titles")]
 
     operations = [migrations.RunPython(uploads_name_by_content, migrations.RunPython.noop)]
