@@ -111,7 +111,7 @@ def test_the_revision_page_says_when_a_change_was_compared_coarsely(client):
     _save(client, item, body=_chinese(3_000, seed=2) + "。")
     first, second, third = Version.objects.get_for_object(item).order_by("pk")
     url = f"/admin/newsletter/item/{item.pk}/revisions/"
-    note = "A long change: it is compared by line"
+    note = "改动较长:按行、按段落或整段比较"
     with translation.override("en"):
         assert note in client.get(url, {"a": first.pk, "b": second.pk}).content.decode()
         assert note not in client.get(url, {"a": second.pk, "b": third.pk}).content.decode()
