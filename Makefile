@@ -45,5 +45,5 @@ bench-http: setup
 # Re-extract the interface strings into locale/*/LC_MESSAGES/django.po and
 # compile the .mo files (committed). Needs GNU gettext: apt-get install gettext.
 messages: setup
-	DEBUG=1 $(BIN)/python manage.py makemessages -l zh_Hans -l en --ignore=.venv --ignore=staticfiles --ignore=media --no-obsolete -e html,txt,py,md
+	DEBUG=1 $(BIN)/python manage.py makemessages -l zh_Hans -l en --ignore=.venv --ignore=staticfiles --ignore=media --ignore=node_modules --no-obsolete -e html,txt,py,md
 	DEBUG=1 $(BIN)/python manage.py compilemessages --ignore=.venv
