@@ -23,7 +23,8 @@ ISSUE_SLUG = re.compile(r"^(?P<year>\d{4})-(?P<month>\d{2})$")
 
 
 class IssueExistsError(Exception):
-    """Raised when an import would overwrite an issue without `replace`."""
+    """Raised when an import would overwrite an issue without `replace`, or would turn
+    a scheduled or published issue's items into drafts."""
 
 
 def section_for_heading(*, parsed: ParsedSection) -> Section:
@@ -121,6 +122,13 @@ def issue_import(
         issue = Issue.objects.select_for_update().filter(slug=slug).first()
         if issue is not None and not replace:
             raise IssueExistsError(f"Issue {slug} already exists; use --replace to overwrite it.")
+        if issue is not None and issue.status in Issue.RELEASED_STATUSES and not released:
+            # Readers would lose the issue's items to drafts behind the release
+            # desk's back; replacing a released issue is only re-importing its archive.
+            raise IssueExistsError(
+                f"Issue {slug} is scheduled or published: withdraw it on the release desk "
+                "first, or re-import its archive with --publish; nothing imported."
+            )
         if issue is None:
             issue = Issue(slug=slug)
         issue.title = parsed.title or issue.title or title

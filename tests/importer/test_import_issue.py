@@ -123,6 +123,21 @@ def test_reimport_without_replace_is_refused(catalogue):
         _import()
 
 
+def test_replacing_a_published_issue_as_drafts_is_refused(catalogue):
+    """--replace without --publish would hide a live issue's items; it imports nothing."""
+    _import("--publish", "--publish-at", "2025-11-30T09:00")
+    with pytest.raises(CommandError, match="scheduled or published"):
+        _import("--replace")
+    assert Item.objects.public().count() == 17
+
+
+def test_a_published_issue_is_replaced_by_its_archive(catalogue):
+    """--replace --publish re-imports the archive of an issue already sent."""
+    _import("--publish", "--publish-at", "2025-11-30T09:00")
+    _import("--replace", "--publish", "--publish-at", "2025-11-30T09:00")
+    assert Item.objects.public().count() == 17
+
+
 def test_a_malformed_file_names_its_line_and_imports_nothing(catalogue, tmp_path):
     """A number jump is reported with path and line; the database is untouched."""
     bad = tmp_path / "bad.txt"
