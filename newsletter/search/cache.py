@@ -19,9 +19,9 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from django.conf import settings
-from django.core.cache import cache
 
 from newsletter.caching.generation import site_generation
+from newsletter.caching.store import cache_get, cache_set_many
 
 T = TypeVar("T")
 
@@ -43,8 +43,8 @@ class Remembered:
         key = f"{self.prefix}:{name}"
         # Kept in a tuple, so that a remembered None (no spelling hint) is told
         # apart from nothing remembered.
-        kept = cache.get(key)
+        kept = cache_get(key)
         if kept is None:
             kept = (compute(),)
-            cache.set(key, kept, self.seconds)
+            cache_set_many({key: kept}, self.seconds)
         return kept[0]
