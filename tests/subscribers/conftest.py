@@ -1,19 +1,11 @@
-"""A published issue to send, subscribers in each status, and a fresh rate-limit cache."""
+"""A published issue to send and subscribers in each status (every test starts with an
+empty cache, so no rate limit is used up: tests/conftest.py)."""
 
 import pytest
-from django.core.cache import cache
 from django.utils import timezone
 
 from newsletter.models import Subscriber
 from tests.factories import IssueFactory, SectionFactory, public_item
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    """Rate limits count in the cache: each test starts with none used."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
