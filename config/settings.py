@@ -282,6 +282,10 @@ DIGEST_BODY_MAX_CHARS = env_int("DIGEST_BODY_MAX_CHARS", 200_000)
 # How long search answers are remembered, keyed by the index's version (so
 # never stale); 0 turns it off. See newsletter/search/cache.py.
 DIGEST_SEARCH_CACHE_SECONDS = env_int("DIGEST_SEARCH_CACHE_SECONDS", 3600)
+# How many candidates search scores at a time (title matches first, then
+# newest first); a query matching fewer is ranked exactly. See
+# newsletter/search/ranking.py.
+DIGEST_SEARCH_RANK_WINDOW = env_int("DIGEST_SEARCH_RANK_WINDOW", 200)
 DIGEST_PREVIEW_MAX_AGE = env_int("DIGEST_PREVIEW_MAX_AGE", 7 * 24 * 3600)
 DIGEST_INVITATION_MAX_AGE = env_int("DIGEST_INVITATION_MAX_AGE", 7 * 24 * 3600)
 MARKDOWNX_EDITOR_RESIZABLE = True

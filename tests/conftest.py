@@ -11,10 +11,18 @@ def media_root(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    """Every test starts with an empty cache: remembered answers belong to one test's data."""
+    """Every test starts with an empty cache: remembered answers belong to one test's data.
+
+    So does search's snapshot of the public items: a test's data may change
+    without a new site generation (a rolled-back transaction brings the old
+    one back).
+    """
     from django.core.cache import cache
 
+    from newsletter.search import snapshot
+
     cache.clear()
+    snapshot.forget()
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -7,9 +7,8 @@ one function here, not the endpoints.
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 
 from newsletter.models import Item
-from newsletter.search.backends import backend
-from newsletter.search.backends.base import visible_sql
 from newsletter.search.query import parse_query
+from newsletter.search.results import ranked_public_ids
 
 # Longer queries are cut, as the search page cuts them.
 QUERY_MAX_LENGTH = 100
@@ -20,16 +19,14 @@ MAX_RESULTS = 1000
 def items_matching(query: str) -> QuerySet[Item]:
     """Return the public items that match `query` (web-search syntax), best match first.
 
-    The ranking is the search's own (`ranked_ids`), over `Item.objects.public()`;
+    The ranking is the search page's own (`ranked_public_ids`);
     the result is a queryset of public items in that order, which the API can
     filter further and paginate.
     """
     parsed = parse_query(query[:QUERY_MAX_LENGTH])
     if not parsed:
         return Item.objects.none()
-    ids = backend().ranked_ids(
-        query=parsed, visible=visible_sql(Item.objects.public()), limit=MAX_RESULTS, offset=0
-    )
+    ids = ranked_public_ids(parsed, limit=MAX_RESULTS)
     if not ids:
         return Item.objects.none()
     rank = Case(

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 
 
+@functools.lru_cache(maxsize=1024)
 def _name_pattern(name: str) -> re.Pattern[str]:
     """Return a pattern for ``name``: whole-word for Latin names, substring for CJK names."""
     words = [re.escape(w) for w in name.split()]

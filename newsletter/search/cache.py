@@ -20,7 +20,6 @@ from typing import TypeVar
 
 from django.conf import settings
 
-from newsletter.caching.generation import site_generation
 from newsletter.caching.store import cache_get, cache_set_many
 
 T = TypeVar("T")
@@ -29,11 +28,13 @@ T = TypeVar("T")
 class Remembered:
     """The answers of one search, remembered under the generation it was asked at."""
 
-    def __init__(self, *parts: object) -> None:
+    def __init__(self, token: str, *parts: object) -> None:
+        """`token` is the site's generation (`site_generation().token`); `parts`
+        name the search (the query, the filters)."""
         self.seconds = settings.DIGEST_SEARCH_CACHE_SECONDS
         self.prefix = ""
         if self.seconds:
-            identity = repr((site_generation().token, *parts)).encode()
+            identity = repr((token, *parts)).encode()
             self.prefix = "search:" + hashlib.sha256(identity).hexdigest()
 
     def get(self, name: str, compute: Callable[[], T]) -> T:

@@ -1,12 +1,14 @@
 """The one way to search: `search_results`, the same on SQLite and PostgreSQL.
 
-Every read starts from `Item.objects.public()`: the index only narrows it,
-so nothing unpublished is found, counted or offered, whatever the index
-holds. A page of results costs a fixed number of queries: the facet counts
-(which give the total), the ranked page, its items, and two for the projects
-and tags the query names; a query that finds nothing spends a few more on
-the closest names and a spelling hint instead of the page. All but the items
-are remembered under the site's generation (`cache`), so a query asked again
+Every answer is checked against the snapshot of `Item.objects.public()`
+(`snapshot`): the index only says which items match, so nothing
+unpublished is public, counted or offered, whatever the index holds. A page
+of results costs a fixed number of queries: the site's generation, the
+matches (`ranking.find_candidates`), the scores of one window of them, and
+the page's items; a query that finds nothing spends one or two more on the
+closest names and a spelling hint instead. The facets and the suggested
+names are counted from the snapshot, with no query. All but the items are
+remembered under the site's generation (`cache`), so a query asked again
 costs the generation and the items.
 """
 
@@ -15,16 +17,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
-from django.utils import timezone
 from django.utils.safestring import SafeString
 
+from newsletter.caching.generation import site_generation
 from newsletter.models import Issue, Item
-from newsletter.search.backends import backend
-from newsletter.search.backends.base import SQL, FacetRow, visible_sql
 from newsletter.search.cache import Remembered
 from newsletter.search.highlight import highlight, snippet, terms_pattern
 from newsletter.search.query import Query, parse_query
+from newsletter.search.ranking import Candidates, find_candidates, ranked_ids
+from newsletter.search.snapshot import Entry, Snapshot, public_snapshot
 from newsletter.search.suggestions import (
     Suggestion,
     closest_names,
@@ -57,17 +58,14 @@ class SearchFilters:
             year=int(year) if year.isdigit() and int(year) in YEARS else None,
         )
 
-    def apply(self, items: QuerySet[Item]) -> QuerySet[Item]:
-        """Return `items` narrowed by every filter that is set."""
-        if self.section:
-            items = items.filter(section__slug=self.section)
-        if self.project:
-            items = items.filter(projects__slug=self.project)
-        if self.tag:
-            items = items.filter(tags__slug=self.tag)
-        if self.year is not None:
-            items = items.filter(issue__publish_at__year=self.year)
-        return items
+    def accept(self, entry: Entry) -> bool:
+        """Return whether the public item of `entry` passes every filter that is set."""
+        return (
+            (not self.section or entry.section == self.section)
+            and (not self.project or self.project in entry.projects)
+            and (not self.tag or self.tag in entry.tags)
+            and (self.year is None or entry.year == self.year)
+        )
 
     def __bool__(self) -> bool:
         return bool(self.section or self.project or self.tag or self.year is not None)
@@ -112,11 +110,12 @@ class SearchHit:
 class RankedHits(Sequence):
     """The results in rank order, fetched a page at a time (what Paginator slices)."""
 
-    def __init__(self, *, query: Query, visible: SQL, total: int, remembered: Remembered) -> None:
+    def __init__(self, *, query: Query, total: int, remembered: Remembered, ranked) -> None:
         self.query = query
-        self.visible = visible
         self.total = total
         self.remembered = remembered
+        # ranked(start, stop) returns the ids ranked start to stop.
+        self.ranked = ranked
         self.pattern = terms_pattern(query.terms)
 
     def __len__(self) -> int:
@@ -128,17 +127,15 @@ class RankedHits(Sequence):
         start, stop, _step = index.indices(self.total)
         if stop <= start:
             return []
-        ids = self.remembered.get(
-            f"ids:{start}:{stop}",
-            lambda: backend().ranked_ids(
-                query=self.query, visible=self.visible, limit=stop - start, offset=start
-            ),
-        )
-        # The ids passed the visibility rule's own SQL (`visible`). Plain
-        # rows rather than models: a page shows a few fields of twenty items.
+        ids = self.remembered.get(f"ids:{start}:{stop}", lambda: self.ranked(start, stop))
+        # The ids passed the visibility rule (the snapshot); read again
+        # through it, so an item withdrawn since is left out. Plain rows
+        # rather than models: a page shows a few fields of twenty items.
         rows = {
             row[0]: row
-            for row in Item.objects.filter(pk__in=ids).values_list(
+            for row in Item.objects.public()
+            .filter(pk__in=ids)
+            .values_list(
                 "pk", "title", "issue__slug", "issue__title", "section__name", "search_entry__text"
             )
         }
@@ -182,30 +179,36 @@ class SearchResults:
         return self.page.paginator.count
 
 
-def _facet(rows: list[FacetRow], *, kind: str, active: str) -> list[FacetValue]:
+def _facet(counts: Counter, labels: dict[str, str], *, active: str) -> list[FacetValue]:
     values = [
-        FacetValue(value=value, label=label, count=count, active=value == active)
-        for row_kind, value, label, count in rows
-        if row_kind == kind and value is not None
+        FacetValue(value=value, label=labels[value], count=count, active=value == active)
+        for value, count in counts.items()
+        if value is not None
     ]
     values.sort(key=lambda facet: (not facet.active, -facet.count, facet.label))
     return values[:MAX_FACET_VALUES]
 
 
-def facets_count(*, query: Query, visible: SQL, filters: SearchFilters) -> Facets:
-    """Return how many `visible` items matching `query` fall in each section, project,
-    tag and year (years in the site's time zone). One query."""
-    rows = backend().facet_rows(query=query, visible=visible)
+def facets_count(candidates: Candidates, *, public: Snapshot, filters: SearchFilters) -> Facets:
+    """Return how many of `candidates` fall in each section, project, tag and year."""
+    sections: Counter[str | None] = Counter()
+    projects: Counter[str] = Counter()
+    tags: Counter[str] = Counter()
     years: Counter[int] = Counter()
-    for kind, published, _label, count in rows:
-        if kind == "published":
-            years[timezone.localtime(published).year] += count
+    entries = public.entries
+    for pk in candidates.ids:
+        entry = entries[pk]
+        sections[entry.section] += 1
+        projects.update(entry.projects)
+        tags.update(entry.tags)
+        years[entry.year] += 1
     active_year = str(filters.year) if filters.year is not None else ""
+    project_names = {slug: name for slug, (name, _aliases) in public.projects.items()}
     return Facets(
-        total=sum(count for kind, _value, _label, count in rows if kind == "section"),
-        sections=_facet(rows, kind="section", active=filters.section),
-        projects=_facet(rows, kind="project", active=filters.project),
-        tags=_facet(rows, kind="tag", active=filters.tag),
+        total=len(candidates),
+        sections=_facet(sections, public.sections, active=filters.section),
+        projects=_facet(projects, project_names, active=filters.project),
+        tags=_facet(tags, public.tags, active=filters.tag),
         years=[
             FacetValue(value=str(y), label=str(y), count=count, active=str(y) == active_year)
             for y, count in sorted(years.items(), reverse=True)
@@ -217,7 +220,16 @@ def search_count(query: Query) -> int:
     """Return how many public items match `query`."""
     if not query:
         return 0
-    return backend().match_count(query=query, visible=visible_sql(Item.objects.public()))
+    return len(find_candidates(query, public=public_snapshot()))
+
+
+def ranked_public_ids(query: Query, *, limit: int) -> list[int]:
+    """Return the ids of the first `limit` public items matching `query`, best first."""
+    if not query:
+        return []
+    public = public_snapshot()
+    candidates = find_candidates(query, public=public)
+    return ranked_ids(query, candidates=candidates, public=public, start=0, stop=limit)
 
 
 def search_results(*, text: str, filters: SearchFilters, page_number=1) -> SearchResults:
@@ -228,24 +240,35 @@ def search_results(*, text: str, filters: SearchFilters, page_number=1) -> Searc
     when nothing matches, the closest names and a spelling hint.
     """
     query = parse_query(text)
-    public = visible_sql(Item.objects.public())
-    visible = visible_sql(filters.apply(Item.objects.public())) if filters else public
+    token = site_generation().token
+    public = public_snapshot(token)
+    remembered = Remembered(token, query, filters)
+    accept = filters.accept if filters else None
+    matched: list[Candidates] = []
+
+    def candidates() -> Candidates:
+        # Read once per request, and only when something is not remembered.
+        if not matched:
+            matched.append(find_candidates(query, public=public, accept=accept))
+        return matched[0]
+
     facets = Facets()
-    remembered = Remembered(query, filters)
     if query:
         facets = remembered.get(
-            "facets", lambda: facets_count(query=query, visible=visible, filters=filters)
+            "facets", lambda: facets_count(candidates(), public=public, filters=filters)
         )
-    hits = RankedHits(query=query, visible=visible, total=facets.total, remembered=remembered)
+
+    def ranked(start: int, stop: int) -> list[int]:
+        return ranked_ids(query, candidates=candidates(), public=public, start=start, stop=stop)
+
+    hits = RankedHits(query=query, total=facets.total, remembered=remembered, ranked=ranked)
     page = Paginator(hits, PAGE_SIZE).get_page(page_number)
     results = SearchResults(query=query, filters=filters, page=page, facets=facets)
     if query:
         # Tags are offered when a public item carries them, whatever the filters.
-        results.suggestions = remembered.get("named", lambda: named_in_query(query, visible=public))
+        results.suggestions = remembered.get("named", lambda: named_in_query(query, public=public))
         if not facets.total:
-            results.closest = remembered.get(
-                "closest", lambda: closest_names(query, visible=public)
-            )
+            results.closest = remembered.get("closest", lambda: closest_names(query, public=public))
             results.spelling = remembered.get(
                 "spelling", lambda: spelling_hint(query, count=search_count)
             )

@@ -1,5 +1,5 @@
 """What search offers besides results: projects and tags the query names,
-and, when nothing is found, the closest names and a spelling hint.
+and, when nothing is public, the closest names and a spelling hint.
 
 Tags are offered only when a public item carries them (a tag used only by
 drafts stays unknown), and a spelling hint only when the corrected query
@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from django.urls import reverse
 
 from newsletter.formats.projects import match_projects
-from newsletter.models import Item, Project, SearchWord
+from newsletter.models import SearchWord
 from newsletter.search.analysis import latin_words
 from newsletter.search.backends import backend
-from newsletter.search.backends.base import SQL
 from newsletter.search.query import Query, parse_query
+from newsletter.search.snapshot import Snapshot
 
 MAX_SUGGESTIONS = 3
 MAX_CORRECTED_WORDS = 3
@@ -44,55 +44,47 @@ def _tag(slug: str, name: str) -> Suggestion:
     )
 
 
-def named_in_query(query: Query, *, visible: SQL) -> list[Suggestion]:
+def named_in_query(query: Query, *, public: Snapshot) -> list[Suggestion]:
     """Return the public projects and tags whose name (or alias) the query holds.
 
-    `visible` is the SQL of the public items' ids (`visible_sql`). Latin
-    names must stand as
-    whole words ("Helm" is not in "helmet"); longer names win ("Gateway API"
-    rather than "API"). Two queries.
+    `public` is the snapshot of the public items, which says which projects
+    they cover and which tags they carry. Latin names must stand as whole
+    words ("Helm" is not in "helmet"); longer names win ("Gateway API"
+    rather than "API"). No query.
     """
     text = query.text
-    # Plain rows, not models: the whole catalogue is read on every search. Only
-    # projects with a page: some public item covers them.
-    covered = Project.objects.filter(items__in=Item.objects.public()).distinct()
-    catalogue = {
-        slug: (name, aliases)
-        for slug, name, aliases in covered.values_list("slug", "name", "aliases")
-    }
     named = match_projects(
-        text, [(slug, f"{name},{aliases}") for slug, (name, aliases) in catalogue.items()]
+        text, [(slug, f"{name},{aliases}") for slug, (name, aliases) in public.projects.items()]
     )
-    found = [_project(slug, catalogue[slug][0]) for slug in named]
-    # The database narrows the tags to names inside the query; the same
+    lowered = text.lower()
+    # Only tags whose name occurs in the query, any case; the same
     # whole-word rule as for projects then decides.
-    tags = dict(backend().tags_within(text=text, visible=visible))
-    found += [
-        _tag(slug, tags[slug])
-        for slug in match_projects(text, [(slug, [name]) for slug, name in tags.items()])
-    ]
-    return found[: MAX_SUGGESTIONS * 2]
+    tags = [(slug, [name]) for slug, name in public.tags.items() if name.lower() in lowered]
+    tags.sort(key=lambda tag: tag[1][0])
+    return [
+        *(_project(slug, public.projects[slug][0]) for slug in named),
+        *(_tag(slug, public.tags[slug]) for slug in match_projects(text, tags)),
+    ][: MAX_SUGGESTIONS * 2]
 
 
-def closest_names(query: Query, *, visible: SQL) -> list[Suggestion]:
+def closest_names(query: Query, *, public: Snapshot) -> list[Suggestion]:
     """Return the public projects and tags whose names are closest to the query.
 
-    Trigram similarity on PostgreSQL, difflib on SQLite. Two queries.
+    Trigram similarity on PostgreSQL, difflib on SQLite. Two queries at most.
     """
     search_backend = backend()
-    projects = search_backend.public_projects_sql(visible=visible)
-    tags = search_backend.public_tags_sql(visible=visible)
+    projects = {slug: name for slug, (name, _aliases) in public.projects.items()}
     return [
         *(
-            _project(slug, name)
-            for slug, name in search_backend.closest(
+            _project(slug, projects[slug])
+            for slug in search_backend.closest(
                 names=projects, text=query.text, limit=MAX_SUGGESTIONS
             )
         ),
         *(
-            _tag(slug, name)
-            for slug, name in search_backend.closest(
-                names=tags, text=query.text, limit=MAX_SUGGESTIONS
+            _tag(slug, public.tags[slug])
+            for slug in search_backend.closest(
+                names=public.tags, text=query.text, limit=MAX_SUGGESTIONS
             )
         ),
     ]

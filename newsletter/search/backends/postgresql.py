@@ -92,19 +92,21 @@ class PostgreSQLBackend(SearchBackend):
             )
             return [row[0] for row in cursor.fetchall()]
 
-    def closest(self, *, names: SQL, text: str, limit: int) -> list[tuple[str, str]]:
-        names_sql, names_params = names
+    def closest(self, *, names: dict[str, str], text: str, limit: int) -> list[str]:
         sql = (
-            f"SELECT slug, name FROM ({names_sql}) AS names"
+            "SELECT key FROM unnest(%s::text[], %s::text[]) AS names(key, name)"
             " WHERE similarity(LOWER(name), %s) >= %s"
             " ORDER BY similarity(LOWER(name), %s) DESC, name LIMIT %s"
         )
+        text = text.lower()
+        params = [list(names), list(names.values()), text, NAME_SIMILARITY, text, limit]
         with connection.cursor() as cursor:
-            cursor.execute(sql, [*names_params, text.lower(), NAME_SIMILARITY, text.lower(), limit])
-            return cursor.fetchall()
+            cursor.execute(sql, params)
+            return [row[0] for row in cursor.fetchall()]
 
-    def position(self, needle: str, haystack: str) -> str:
-        return f"STRPOS({haystack}, {needle})"
+    def window_condition(self, query: Query, ids: list[int]) -> SQL:
+        # The ids matched a moment ago: looked up by key, not matched again.
+        return f"{self.key} = ANY(%s)", [ids]
 
     def optimize(self) -> None:
         # Fresh statistics, so the planner knows the GIN index is worth using.

@@ -57,14 +57,8 @@ def _columns(names) -> str:
 class SQLiteBackend(SearchBackend):
     source = TABLE
     key = f"{TABLE}.rowid"
-
-    def unindexed(self, column: str) -> str:
-        # A unary plus keeps SQLite from using `column` as a lookup key. Else
-        # "rowid IN (public items)" reaches FTS5 as one rowid lookup per
-        # public item, each re-running the MATCH (quadratic); and the facet
-        # counts read the items' rows, each past its long body, rather than
-        # scan an index that holds their section and issue.
-        return f"+{column}"
+    # bm25() is negative, the best match lowest.
+    lower_score_is_better = True
 
     def match_condition(self, query: Query) -> SQL:
         return f"{TABLE} MATCH %s", [fts5_query(query)]
@@ -80,15 +74,17 @@ class SQLiteBackend(SearchBackend):
         phrase = query.phrase
         return None if phrase is None else self._rows_matching(_term(phrase))
 
-    # SQLite keeps the order of a CROSS JOIN: it then reads the projects and
-    # tags of the hits only, through their indexes, not every link of the site.
-    hits_join = "CROSS JOIN"
-    # bm25() is negative, the best match lowest.
-    lower_score_is_better = True
-
     def score(self, query: Query) -> SQL:
         weights = ", ".join(str(WEIGHTS[weight]) for _name, weight in STREAMS)
         return f"bm25({TABLE}, {weights})", []
+
+    def window_condition(self, query: Query, ids: list[int]) -> SQL:
+        # bm25() needs the MATCH of its own query. The unary plus keeps SQLite
+        # from handing each id to FTS5 as a lookup, which runs the MATCH once
+        # per id; instead the matches are read once and checked against `ids`.
+        match_sql, match_params = self.match_condition(query)
+        placeholders = ", ".join(["%s"] * len(ids))
+        return f"{match_sql} AND +{self.key} IN ({placeholders})", [*match_params, *ids]
 
     def similar_words(self, word: str, *, limit: int) -> list[str]:
         # No trigram index here: the words of about the same length that share
@@ -101,15 +97,10 @@ class SQLiteBackend(SearchBackend):
         )
         return difflib.get_close_matches(word, list(candidates), n=limit, cutoff=CUTOFF)
 
-    def closest(self, *, names: SQL, text: str, limit: int) -> list[tuple[str, str]]:
-        with connection.cursor() as cursor:
-            cursor.execute(*names)
-            rows = {name.lower(): (slug, name) for slug, name in cursor.fetchall()}
-        found = difflib.get_close_matches(text.lower(), list(rows), n=limit, cutoff=NAME_CUTOFF)
-        return [rows[name] for name in found]
-
-    def position(self, needle: str, haystack: str) -> str:
-        return f"INSTR({haystack}, {needle})"
+    def closest(self, *, names: dict[str, str], text: str, limit: int) -> list[str]:
+        by_name = {name.lower(): key for key, name in names.items()}
+        found = difflib.get_close_matches(text.lower(), list(by_name), n=limit, cutoff=NAME_CUTOFF)
+        return [by_name[name] for name in found]
 
     def optimize(self) -> None:
         with connection.cursor() as cursor:

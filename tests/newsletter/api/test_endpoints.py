@@ -157,7 +157,12 @@ def test_every_endpoint_has_a_query_budget_that_does_not_grow(
     client, django_assert_max_num_queries, published, url
 ):
     """Twenty more items cost no more queries."""
-    with django_assert_max_num_queries(QUERY_BUDGET):
+    budget = QUERY_BUDGET
+    if "q=" in url:
+        # A search also reads the site's generation and, once per generation,
+        # search's snapshot of the public items (three queries).
+        budget += 4
+    with django_assert_max_num_queries(budget):
         assert client.get(url).status_code == 200
     project = ProjectFactory(slug="more")
     for position in range(20):
@@ -165,7 +170,7 @@ def test_every_endpoint_has_a_query_budget_that_does_not_grow(
         item.projects.add(project, published["project"])
         item.tags.add("网络", f"tag{position}")
         FurtherReadingFactory(item=item)
-    with django_assert_max_num_queries(QUERY_BUDGET):
+    with django_assert_max_num_queries(budget):
         assert client.get(url).status_code == 200
 
 

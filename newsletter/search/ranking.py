@@ -1,0 +1,88 @@
+"""Which public items match a query, and in what order.
+
+Ranking, on both databases:
+
+1. items whose title fields hold the whole query;
+2. items holding the query's terms as one exact phrase;
+3. weighted relevance (title A, original title B, remark C, body D):
+   `bm25()` on SQLite, `ts_rank_cd()` on PostgreSQL;
+4. newer issues first, then the issue's own reading order.
+
+Scoring every match is what costs: a broad word matches most of a ten-year
+archive, and each score reads the item's whole indexed text. So the index
+is asked once for the matching ids and which of them match in the title
+(`Candidates`: title matches first, then newest first), and scores are
+computed a window of RANK_WINDOW candidates at a time, the window holding
+the page asked for, then sorted by the four rules above. A query with up
+to RANK_WINDOW matches is ranked exactly as the rules say. A broader one
+ranks the newest RANK_WINDOW title matches first, by relevance, then the
+next RANK_WINDOW, and so on: an old item must then match in its title to
+reach the first pages, but every item is on exactly one page, and paging
+back and forth shows the same order.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.conf import settings
+
+from newsletter.search.backends import backend
+from newsletter.search.query import Query
+from newsletter.search.snapshot import Entry, Snapshot
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """The public items matching a query: title matches first, then reading order."""
+
+    ids: list[int]
+    in_title: frozenset[int]
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
+def find_candidates(
+    query: Query, *, public: Snapshot, accept: Callable[[Entry], bool] | None = None
+) -> Candidates:
+    """Return the items of `public` (the public ones) that match `query` and that
+    `accept` (the filters) accepts. One query."""
+    entries = public.entries
+    kept = []
+    for pk, in_title in backend().matches(query):
+        entry = entries.get(pk)
+        # The index holds public items only, but only the snapshot of
+        # Item.objects.public() says what is public now.
+        if entry is not None and (accept is None or accept(entry)):
+            kept.append((not in_title, entry.order, pk))
+    kept.sort()
+    return Candidates(
+        ids=[pk for _not_in_title, _order, pk in kept],
+        in_title=frozenset(pk for not_in_title, _order, pk in kept if not not_in_title),
+    )
+
+
+def _ranked_window(
+    query: Query, ids: list[int], *, candidates: Candidates, public: Snapshot
+) -> list[int]:
+    scores = backend().rescore(query, ids)
+
+    def rank(pk: int):
+        # An item withdrawn since the candidates were read ranks last.
+        as_phrase, relevance = scores.get(pk, (False, float("-inf")))
+        return (pk not in candidates.in_title, not as_phrase, -relevance, public.entries[pk].order)
+
+    return sorted(ids, key=rank)
+
+
+def ranked_ids(
+    query: Query, *, candidates: Candidates, public: Snapshot, start: int, stop: int
+) -> list[int]:
+    """Return the ids of the candidates ranked `start` to `stop` (exclusive)."""
+    window = settings.DIGEST_SEARCH_RANK_WINDOW
+    ids: list[int] = []
+    for first in range(start - start % window, min(stop, len(candidates)), window):
+        chunk = candidates.ids[first : first + window]
+        ranked = _ranked_window(query, chunk, candidates=candidates, public=public)
+        ids += ranked[max(start - first, 0) : stop - first]
+    return ids
