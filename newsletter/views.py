@@ -121,6 +121,7 @@ def search_page(request):
             text=text,
             filters=SearchFilters.from_params(request.GET),
             page_number=request.GET.get("page"),
+            generation=request_generation(request).token,
         )
     return render(request, "newsletter/search.html", {"query": text, "results": results})
 

@@ -48,18 +48,21 @@ def find_candidates(
     """Return the items of `public` (the public ones) that match `query` and that
     `accept` (the filters) accepts. One query."""
     entries = public.entries
-    kept = []
-    for pk, in_title in backend().matches(query):
+    in_title: list[int] = []
+    elsewhere: list[int] = []
+    for pk, title_match in backend().matches(query):
         entry = entries.get(pk)
         # The index holds public items only, but only the snapshot of
         # Item.objects.public() says what is public now.
         if entry is not None and (accept is None or accept(entry)):
-            kept.append((not in_title, entry.order, pk))
-    kept.sort()
-    return Candidates(
-        ids=[pk for _not_in_title, _order, pk in kept],
-        in_title=frozenset(pk for not_in_title, _order, pk in kept if not not_in_title),
-    )
+            (in_title if title_match else elsewhere).append(pk)
+
+    def reading_order(pk: int) -> int:
+        return entries[pk].order
+
+    in_title.sort(key=reading_order)
+    elsewhere.sort(key=reading_order)
+    return Candidates(ids=in_title + elsewhere, in_title=frozenset(in_title))
 
 
 def _ranked_window(

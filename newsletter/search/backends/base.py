@@ -44,7 +44,8 @@ class SearchBackend:
         raise NotImplementedError
 
     def title_condition(self, query: Query) -> SQL:
-        """Return a condition true for rows whose title streams match the whole query."""
+        """Return a condition true for rows whose title streams match the whole
+        query (what `matches` reads, unless a backend has its own)."""
         raise NotImplementedError
 
     def phrase_condition(self, query: Query) -> SQL | None:

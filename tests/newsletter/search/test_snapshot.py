@@ -1,0 +1,68 @@
+"""Search's snapshot of the public items: read once per site generation, and
+only ever holding what the visibility rule lets readers see."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from taggit.models import Tag
+
+from newsletter.models import Issue
+from newsletter.search.snapshot import public_snapshot
+from tests.factories import IssueFactory, ItemFactory, ProjectFactory, SectionFactory, public_item
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_snapshot_holds_public_items_only():
+    """Drafts, scheduled and withdrawn issues' items stay out, with their tags and projects."""
+    shown = public_item(title="公开")
+    secret = ProjectFactory(slug="secret", name="Secret")
+    draft = ItemFactory(title="草稿", issue=IssueFactory(published=True))
+    scheduled = ItemFactory(title="排期", issue=IssueFactory(scheduled=True), approved=True)
+    withdrawn = ItemFactory(
+        title="撤回", issue=IssueFactory(status=Issue.Status.WITHDRAWN), approved=True
+    )
+    for item in (draft, scheduled, withdrawn):
+        item.projects.add(secret)
+        item.tags.add(Tag.objects.create(name=f"秘密{item.pk}", slug=f"secret-{item.pk}"))
+    snapshot = public_snapshot()
+    assert set(snapshot.entries) == {shown.pk}
+    assert snapshot.projects == {}
+    assert snapshot.tags == {}
+
+
+def test_entries_carry_section_year_projects_tags_and_reading_order():
+    """Reading order: newest issue first, then the issue's section order."""
+    first, second = (
+        SectionFactory(slug="first", position=1),
+        SectionFactory(slug="second", position=2),
+    )
+    helm = ProjectFactory(slug="helm", name="Helm", aliases="helm chart")
+    issue = IssueFactory(published=True)
+    later = public_item(issue=issue, section=second, title="后")
+    earlier = public_item(issue=issue, section=first, title="前")
+    earlier.projects.add(helm)
+    earlier.tags.add(Tag.objects.create(name="包管理", slug="package-management"))
+    snapshot = public_snapshot()
+    entry = snapshot.entries[earlier.pk]
+    assert entry.section == "first"
+    assert entry.year == issue.publish_at.astimezone().year or entry.year >= 2000
+    assert entry.projects == ("helm",)
+    assert entry.tags == ("package-management",)
+    assert entry.order < snapshot.entries[later.pk].order
+    assert snapshot.projects == {"helm": ("Helm", "helm chart")}
+    assert snapshot.tags == {"package-management": "包管理"}
+    assert snapshot.sections == {"first": "专栏 0", "second": "专栏 1"} or set(
+        snapshot.sections
+    ) == {"first", "second"}
+
+
+def test_the_snapshot_is_read_once_per_generation():
+    """A second read costs only the generation; a change to the public items reads it again."""
+    public_item(title="一")
+    public_snapshot()
+    with CaptureQueriesContext(connection) as again:
+        public_snapshot()
+    assert len(again) == 1
+    added = public_item(title="二")
+    assert added.pk in public_snapshot().entries
