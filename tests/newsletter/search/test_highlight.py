@@ -26,11 +26,15 @@ def test_a_single_character_query_marks_that_character():
 def test_a_latin_term_is_not_marked_inside_another_word():
     """api is marked as a word, not inside rapid or apis."""
     assert _marked("Rapid API apis", "api") == "Rapid <mark>API</mark> apis"
+    assert (
+        _marked("API first, then (api)", "api") == "<mark>API</mark> first, then (<mark>api</mark>)"
+    )
 
 
 def test_a_version_and_a_hyphenated_name_are_marked_with_their_punctuation():
     """1.35 marks 1.35 in v1.35 but not 135; kube-proxy marks the whole name."""
     assert _marked("v1.35 not 135", "1.35") == "v<mark>1.35</mark> not 135"
+    assert _marked("1.35 not 21.35", "1.35") == "<mark>1.35</mark> not 21.35"
     assert _marked("replace kube-proxy now", "kube-proxy") == (
         "replace <mark>kube-proxy</mark> now"
     )
