@@ -11,6 +11,8 @@ the most of the query's terms, cut to about SNIPPET_LENGTH characters.
 """
 
 import re
+from bisect import bisect_right
+from itertools import pairwise
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -22,7 +24,13 @@ SNIPPET_LENGTH = 120
 _LETTER = rf"[^\W\d_{HAN}]"
 # What the analysis drops between the tokens of one term.
 _JOINER = r"[\s\-._/:+'’]"
-_SENTENCE_END = re.compile(r"(?<=[。！？；!?;])")
+# A passage: from a character that is not a space to the end of its sentence
+# or line (the breaks str.splitlines knows), or one sentence end on its own.
+# Read with its place in the text, so that the query's terms are found once
+# over the whole text rather than passage by passage.
+_END = "。！？；!?;"
+_LINE_BREAK = r"\n\r\v\f\x1c-\x1e\x85\u2028\u2029"
+_PASSAGE = re.compile(rf"[^\s{_END}][^{_LINE_BREAK}{_END}]*[{_END}]?|[{_END}]")
 
 
 def _kind(character: str) -> str:
@@ -35,19 +43,23 @@ def _kind(character: str) -> str:
 
 def term_pattern(term: Term) -> str:
     """Return a regular expression finding `term` in original text."""
-    pieces = []
-    for index, token in enumerate(term.tokens):
-        if index:
-            before = _kind(term.tokens[index - 1][-1])
-            # Two letters or two digits were two tokens only if something stood
-            # between them ("1.35" is not "135"); a letter meets a digit freely.
-            same = before == _kind(token[0]) and before != "han"
-            pieces.append(f"{_JOINER}+" if same else f"{_JOINER}*")
-        pieces.append(re.escape(token))
-    first, last = _kind(term.tokens[0][0]), _kind(term.tokens[-1][-1])
-    left = {"digit": r"(?<!\d)", "letter": rf"(?<!{_LETTER})"}.get(first, "")
+    tokens = term.tokens
+    first, last = _kind(tokens[0][0]), _kind(tokens[-1][-1])
+    # "No letter (digit) before the term" is checked just after its first
+    # character, as "none before that character": a pattern opening with a
+    # look-behind runs it at every position of the text, one opening with a
+    # character only where that character stands (several times faster).
+    left = {"digit": r"(?<!\d.)", "letter": rf"(?<!{_LETTER}.)"}.get(first, "")
     right = {"digit": r"(?!\d)", "letter": rf"(?!{_LETTER})"}.get(last, "")
-    return left + "".join(pieces) + right
+    pieces = [re.escape(tokens[0][0]), left, re.escape(tokens[0][1:])]
+    for previous, token in pairwise(tokens):
+        before = _kind(previous[-1])
+        # Two letters or two digits were two tokens only if something stood
+        # between them ("1.35" is not "135"); a letter meets a digit freely.
+        same = before == _kind(token[0]) and before != "han"
+        pieces.append(f"{_JOINER}+" if same else f"{_JOINER}*")
+        pieces.append(re.escape(token))
+    return "".join(pieces) + right
 
 
 def terms_pattern(terms: list[Term]) -> re.Pattern[str] | None:
@@ -72,18 +84,37 @@ def highlight(text: str, pattern: re.Pattern[str] | None) -> SafeString:
     return mark_safe("".join(pieces))  # noqa: S308
 
 
-def _passages(text: str) -> list[str]:
-    return [
-        passage.strip()
-        for line in text.splitlines()
-        for passage in _SENTENCE_END.split(line)
-        if passage.strip()
-    ]
+def _passages(text: str) -> tuple[list[int], list[str]]:
+    """Return where each passage of `text` starts, and the passages, stripped."""
+    starts, passages = [], []
+    for match in _PASSAGE.finditer(text):
+        starts.append(match.start())
+        passages.append(match.group().rstrip())
+    return starts, passages
 
 
-def _score(passage: str, pattern: re.Pattern[str]) -> tuple[int, int]:
-    found = [match.group().lower() for match in pattern.finditer(passage)]
-    return len(set(found)), len(found)
+def _score(found: list[str]) -> tuple[int, int]:
+    return len({term.lower() for term in found}), len(found)
+
+
+def _best_passage(
+    text: str, starts: list[int], passages: list[str], pattern: re.Pattern[str]
+) -> int:
+    """Return the index of the passage with the best score; the first on a tie."""
+    found: dict[int, list[str]] = {}
+    for match in pattern.finditer(text):
+        index = bisect_right(starts, match.start()) - 1
+        if match.end() > starts[index] + len(passages[index]):
+            # A term broken over two lines is in neither; only a search
+            # passage by passage leaves it out and finds what it hid.
+            found = {
+                number: terms
+                for number, passage in enumerate(passages)
+                if (terms := [term.group() for term in pattern.finditer(passage)])
+            }
+            break
+        found.setdefault(index, []).append(match.group())
+    return max(found, key=lambda index: (_score(found[index]), -index), default=0)
 
 
 def snippet(text: str, pattern: re.Pattern[str] | None) -> SafeString:
@@ -93,13 +124,10 @@ def snippet(text: str, pattern: re.Pattern[str] | None) -> SafeString:
     then the earliest). A short one is followed by the next passages; a long
     one is cut around its first match, with "…" where text was left out.
     """
-    passages = _passages(text)
+    starts, passages = _passages(text)
     if not passages:
         return mark_safe("")
-    best = 0
-    if pattern is not None:
-        scores = [_score(passage, pattern) for passage in passages]
-        best = max(range(len(passages)), key=lambda index: (scores[index], -index))
+    best = _best_passage(text, starts, passages, pattern) if pattern is not None else 0
     excerpt, end = passages[best], best
     while end + 1 < len(passages) and len(excerpt) + len(passages[end + 1]) < SNIPPET_LENGTH:
         end += 1

@@ -26,11 +26,15 @@ def test_a_single_character_query_marks_that_character():
 def test_a_latin_term_is_not_marked_inside_another_word():
     """api is marked as a word, not inside rapid or apis."""
     assert _marked("Rapid API apis", "api") == "Rapid <mark>API</mark> apis"
+    assert (
+        _marked("API first, then (api)", "api") == "<mark>API</mark> first, then (<mark>api</mark>)"
+    )
 
 
 def test_a_version_and_a_hyphenated_name_are_marked_with_their_punctuation():
     """1.35 marks 1.35 in v1.35 but not 135; kube-proxy marks the whole name."""
     assert _marked("v1.35 not 135", "1.35") == "v<mark>1.35</mark> not 135"
+    assert _marked("1.35 not 21.35", "1.35") == "<mark>1.35</mark> not 21.35"
     assert _marked("replace kube-proxy now", "kube-proxy") == (
         "replace <mark>kube-proxy</mark> now"
     )
@@ -61,3 +65,32 @@ def test_a_long_passage_is_cut_around_its_first_match():
     visible = result.replace("<mark>", "").replace("</mark>", "")
     assert visible.startswith("…") and visible.endswith("…")
     assert len(visible) <= SNIPPET_LENGTH + 2
+
+
+def test_in_a_long_body_the_passage_with_most_distinct_terms_wins_over_more_matches():
+    """Distinct terms count before matches: a late sentence naming both terms
+    beats an early line repeating one, however long the body around them."""
+    body = "\n".join(
+        ["Helm Helm Helm, again Helm."]
+        + [f"Filler line {number} about nothing in particular." for number in range(60)]
+        + ["Helm charts for Argo CD.", "More filler after it."]
+    )
+    result = _snippet(body, "helm argo")
+    assert result.startswith("…<mark>Helm</mark> charts for <mark>Argo</mark> CD.")
+
+
+def test_on_a_tie_the_earliest_passage_wins_and_is_followed_by_the_next():
+    """Two sentences that name the terms alike: the first one, with what follows it."""
+    body = "Intro。Cilium 与 eBPF。中间。Cilium 与 eBPF 再次。"
+    assert _snippet(body, "cilium ebpf") == (
+        "…<mark>Cilium</mark> 与 <mark>eBPF</mark>。 中间。 "
+        "<mark>Cilium</mark> 与 <mark>eBPF</mark> 再次。"
+    )
+
+
+def test_a_term_broken_over_two_lines_counts_in_neither_passage():
+    """kube-proxy split by a line break is not found in either line; the line
+    that names proxy on its own is chosen."""
+    body = "first kube\nproxy starts here\nunrelated line\nthe proxy again"
+    result = _snippet(body, "kube-proxy proxy")
+    assert result.startswith("…<mark>proxy</mark> starts here")

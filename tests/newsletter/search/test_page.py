@@ -7,6 +7,8 @@ import pytest
 from taggit.models import Tag
 
 from newsletter.models import Issue
+from newsletter.search.results import Facets, FacetValue
+from newsletter.templatetags.search import facet_groups
 from tests.factories import IssueFactory, ItemFactory, ProjectFactory, SectionFactory, public_item
 from tests.html_safety import live_markup
 
@@ -162,6 +164,24 @@ def test_an_active_facet_links_to_the_search_without_it(client):
     public_item(title="Helm 4", section=SectionFactory(slug="releases"))
     html = client.get("/search/", {"q": "helm", "section": "releases", "page": "1"}).content
     assert '<a href="?q=helm" aria-current="true">' in html.decode()
+
+
+def test_a_facet_link_sets_or_clears_its_filter_in_place_and_drops_the_page(rf):
+    """Other parameters keep their order; a value is escaped; an empty facet is left out."""
+    request = rf.get("/search/", {"section": "fun", "q": "helm", "page": "3", "tag": "c"})
+    facets = Facets(
+        total=2,
+        sections=[
+            FacetValue(value="releases", label="新版本", count=1),
+            FacetValue(value="fun", label="Fun", count=1, active=True),
+        ],
+        tags=[FacetValue(value="c++ & go", label="C++ & Go", count=2)],
+    )
+    groups = facet_groups({"request": request}, facets)
+    assert [[href for href, _facet in group.links] for group in groups] == [
+        ["?section=releases&q=helm&tag=c", "?q=helm&tag=c"],
+        ["?section=fun&q=helm&tag=c%2B%2B+%26+go"],
+    ]
 
 
 def test_a_project_named_in_the_query_is_suggested_above_the_results(client):
