@@ -235,14 +235,19 @@ def test_no_spelling_hint_when_the_correction_finds_nothing_public(client):
 
 
 def test_search_has_a_query_budget(client, django_assert_max_num_queries):
-    """A page of results costs a fixed number of queries, however many items match."""
+    """A page of results costs a fixed number of queries, however many items match:
+    the generation, the snapshot of public items (three, once per generation),
+    the matches, the scores of one window and the page's items."""
     project = ProjectFactory(name="Kubernetes", slug="kubernetes")
     for index in range(25):
         item = public_item(title=f"Kubernetes 新闻 {index}")
         item.projects.add(project)
         item.tags.add("容器", f"标签{index}")
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(8):
         response = client.get("/search/", {"q": "kubernetes", "project": "kubernetes"})
+    assert len(response.context["results"].page) == 20
+    with django_assert_max_num_queries(4):
+        response = client.get("/search/", {"q": "新闻 kubernetes", "tag": "容器"})
     assert len(response.context["results"].page) == 20
 
 
