@@ -299,7 +299,12 @@ class Item(models.Model):
     @property
     def anchor(self) -> str:
         """The fragment id of this item on its issue page."""
-        return f"item-{self.pk}"
+        return self.anchor_of(self.pk)
+
+    @staticmethod
+    def anchor_of(pk: int) -> str:
+        """The fragment id of the item `pk` on its issue page, with no model built."""
+        return f"item-{pk}"
 
     @property
     def author_credit(self) -> "Credit | None":

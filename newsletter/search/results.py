@@ -2,7 +2,7 @@
 
 Every answer is checked against the snapshot of `Item.objects.public()`
 (`snapshot`): the index only says which items match, so nothing
-unpublished is public, counted or offered, whatever the index holds. A page
+unpublished is found, counted or offered, whatever the index holds. A page
 of results costs a fixed number of queries: the site's generation, the
 matches (`ranking.find_candidates`), the scores of one window of them, and
 the page's items; a query that finds nothing spends one or two more on the
@@ -21,7 +21,8 @@ from django.core.paginator import Page, Paginator
 from django.utils.safestring import SafeString
 
 from newsletter.caching.generation import site_generation
-from newsletter.models import Issue, Item
+from newsletter.models import Item
+from newsletter.search.backends import backend
 from newsletter.search.cache import Remembered
 from newsletter.search.highlight import highlight, snippet, terms_pattern
 from newsletter.search.query import Query, parse_query
@@ -111,8 +112,11 @@ class SearchHit:
 class RankedHits(Sequence):
     """The results in rank order, fetched a page at a time (what Paginator slices)."""
 
-    def __init__(self, *, query: Query, total: int, remembered: Remembered, ranked) -> None:
+    def __init__(
+        self, *, query: Query, total: int, remembered: Remembered, ranked, public: Snapshot
+    ) -> None:
         self.query = query
+        self.public = public
         self.total = total
         self.remembered = remembered
         # ranked(start, stop) returns the ids ranked start to stop.
@@ -129,34 +133,30 @@ class RankedHits(Sequence):
         if stop <= start:
             return []
         ids = self.remembered.get(f"ids:{start}:{stop}", lambda: self.ranked(start, stop))
-        # The ids passed the visibility rule (the snapshot); read again
-        # through it, so an item withdrawn since is left out. Plain rows
-        # rather than models: a page shows a few fields of twenty items.
+        # The ids passed the visibility rule (the snapshot of this request's
+        # generation, as did any remembered ids). Plain rows rather than
+        # models: a page shows a few fields of twenty items.
         rows = {
             row[0]: row
-            for row in Item.objects.public()
-            .filter(pk__in=ids)
-            .values_list(
+            for row in Item.objects.filter(pk__in=ids).values_list(
                 "pk", "title", "issue__slug", "issue__title", "section__name", "search_entry__text"
             )
         }
-        issue_urls: dict[str, str] = {}
         hits = []
         for pk in ids:
             if pk not in rows:
                 continue
             _pk, title, issue_slug, issue_title, section, text = rows[pk]
-            if issue_slug not in issue_urls:
-                issue_urls[issue_slug] = Issue(slug=issue_slug).get_absolute_url()
+            issue_url = self.public.issue_url(issue_slug)
             hits.append(
                 SearchHit(
                     pk=pk,
                     title=title,
                     marked_title=highlight(title, self.pattern),
                     snippet=snippet(text or "", self.pattern),
-                    url=f"{issue_urls[issue_slug]}#{Item(pk=pk).anchor}",
+                    url=f"{issue_url}#{Item.anchor_of(pk)}",
                     issue_title=issue_title or issue_slug,
-                    issue_url=issue_urls[issue_slug],
+                    issue_url=issue_url,
                     section=section or "",
                 )
             )
@@ -212,11 +212,17 @@ def facets_count(candidates: Candidates, *, public: Snapshot, filters: SearchFil
     )
 
 
-def search_count(query: Query) -> int:
-    """Return how many public items match `query`."""
+def finds_any(query: Query) -> bool:
+    """Return whether `query` matches any public item (reading no more matches
+    than it takes to find one)."""
     if not query:
-        return 0
-    return len(find_candidates(query, public=public_snapshot()))
+        return False
+    entries = public_snapshot().entries
+    matches = backend().matches(query)
+    try:
+        return any(pk in entries for pk, _in_title in matches)
+    finally:
+        matches.close()
 
 
 def ranked_public_ids(query: Query, *, limit: int) -> list[int]:
@@ -260,7 +266,9 @@ def search_results(
     def ranked(start: int, stop: int) -> list[int]:
         return ranked_ids(query, candidates=candidates(), public=public, start=start, stop=stop)
 
-    hits = RankedHits(query=query, total=facets.total, remembered=remembered, ranked=ranked)
+    hits = RankedHits(
+        query=query, total=facets.total, remembered=remembered, ranked=ranked, public=public
+    )
     page = Paginator(hits, PAGE_SIZE).get_page(page_number)
     results = SearchResults(query=query, filters=filters, page=page, facets=facets)
     if query:
@@ -269,6 +277,6 @@ def search_results(
         if not facets.total:
             results.closest = remembered.get("closest", lambda: closest_names(query, public=public))
             results.spelling = remembered.get(
-                "spelling", lambda: spelling_hint(query, count=search_count)
+                "spelling", lambda: spelling_hint(query, finds=finds_any)
             )
     return results

@@ -16,7 +16,7 @@ proportion to the archive (about 2 MB for ten years of monthly issues).
 """
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.contrib.contenttypes.models import ContentType
@@ -24,7 +24,7 @@ from django.utils import timezone
 from taggit.models import TaggedItem
 
 from newsletter.caching.generation import site_generation
-from newsletter.models import Item
+from newsletter.models import Issue, Item
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +52,16 @@ class Snapshot:
     sections: dict[str, str]
     projects: dict[str, tuple[str, str]]
     tags: dict[str, str]
+    # Issue pages' addresses, found as results show them (reversing one
+    # costs more than building the rest of a result).
+    issue_urls: dict[str, str] = field(default_factory=dict)
+
+    def issue_url(self, slug: str) -> str:
+        """Return the address of the issue page of `slug`."""
+        url = self.issue_urls.get(slug)
+        if url is None:
+            url = self.issue_urls[slug] = Issue(slug=slug).get_absolute_url()
+        return url
 
 
 _lock = threading.Lock()

@@ -1,5 +1,5 @@
 """What search offers besides results: projects and tags the query names,
-and, when nothing is public, the closest names and a spelling hint.
+and, when nothing is found, the closest names and a spelling hint.
 
 Tags are offered only when a public item carries them (a tag used only by
 drafts stays unknown), and a spelling hint only when the corrected query
@@ -90,11 +90,11 @@ def closest_names(query: Query, *, public: Snapshot) -> list[Suggestion]:
     ]
 
 
-def spelling_hint(query: Query, *, count: Callable[[Query], int]) -> str | None:
+def spelling_hint(query: Query, *, finds: Callable[[Query], bool]) -> str | None:
     """Return the query with misspelled Latin words corrected, if that finds anything.
 
     A word is misspelled when the index has never seen it; its correction is
-    the closest indexed word. `count` counts the public items a query finds;
+    the closest indexed word. `finds` says whether a query finds any public item;
     no hint is returned when the corrected query finds none.
     """
     tokens = [token for term in query.terms for token in term.tokens]
@@ -117,6 +117,6 @@ def spelling_hint(query: Query, *, count: Callable[[Query], int]) -> str | None:
             rf"(?<![a-z]){re.escape(word)}(?![a-z])", correction, corrected, flags=re.IGNORECASE
         )
     corrected_query = parse_query(corrected)
-    if corrected == query.text or not corrected_query or not count(corrected_query):
+    if corrected == query.text or not corrected_query or not finds(corrected_query):
         return None
     return corrected

@@ -7,6 +7,8 @@ and the final order are decided over the snapshot of the public items
 both databases.
 """
 
+from collections.abc import Iterator
+
 from django.db import connection
 
 from newsletter.search.query import Query
@@ -28,6 +30,8 @@ STREAMS = (
 TITLE_STREAMS = ("title", "title_parts")
 
 SQL = tuple[str, list]
+# How many matches `matches` reads from the database at a time.
+MATCHES_BATCH = 500
 
 
 class SearchBackend:
@@ -73,15 +77,23 @@ class SearchBackend:
         """Tidy the index after a rebuild."""
         raise NotImplementedError
 
-    def matches(self, query: Query) -> list[tuple[int, bool]]:
-        """Return (item id, whether its title streams hold the whole query) of every
-        indexed item matching `query`, in no order. One query; nothing is scored."""
+    def matches_sql(self, query: Query) -> SQL:
+        """Return the SQL selecting (item id, whether its title streams hold the
+        whole query) of every indexed item matching `query`, in no order."""
         match_sql, match_params = self.match_condition(query)
         title_sql, title_params = self.title_condition(query)
         sql = f"SELECT {self.key}, ({title_sql}) FROM {self.source} WHERE {match_sql}"
+        return sql, [*title_params, *match_params]
+
+    def matches(self, query: Query) -> Iterator[tuple[int, bool]]:
+        """Yield (item id, in title) of every indexed item matching `query`, in
+        no order. One query; nothing is scored. Rows are read a batch at a
+        time, so a reader that stops early (is anything found?) reads little."""
         with connection.cursor() as cursor:
-            cursor.execute(sql, [*title_params, *match_params])
-            return [(pk, bool(in_title)) for pk, in_title in cursor.fetchall()]
+            cursor.execute(*self.matches_sql(query))
+            while batch := cursor.fetchmany(MATCHES_BATCH):
+                for pk, in_title in batch:
+                    yield pk, bool(in_title)
 
     def rescore(self, query: Query, ids: list[int]) -> dict[int, tuple[bool, float]]:
         """Return, for each of `ids` that matches `query`, whether it holds the

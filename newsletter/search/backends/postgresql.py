@@ -104,15 +104,13 @@ class PostgreSQLBackend(SearchBackend):
             cursor.execute(sql, params)
             return [row[0] for row in cursor.fetchall()]
 
-    def matches(self, query: Query) -> list[tuple[int, bool]]:
+    def matches_sql(self, query: Query) -> SQL:
         # Through the index, never a scan of every document (migration 0012).
         # `head` holds the title streams alone, so the title query needs no weight.
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT item_id, in_title FROM newsletter_search_matches(%s::tsquery, %s::tsquery)",
-                [tsquery(query), tsquery_positive(query)],
-            )
-            return cursor.fetchall()
+        return (
+            "SELECT item_id, in_title FROM newsletter_search_matches(%s::tsquery, %s::tsquery)",
+            [tsquery(query), tsquery_positive(query)],
+        )
 
     def window_condition(self, query: Query, ids: list[int]) -> SQL:
         # The ids matched a moment ago: looked up by key, not matched again.

@@ -23,7 +23,7 @@ from newsletter.models import Issue, Item, SearchEntry, SearchWord
 from newsletter.rendering import item_render
 from newsletter.search.index import search_index_catch_up, search_index_rebuild
 from newsletter.search.query import parse_query
-from newsletter.search.results import SearchFilters, search_count, search_results
+from newsletter.search.results import SearchFilters, finds_any, search_results
 from newsletter.services import issue_import
 from tests.admin_forms import change_form_data
 from tests.editorial.conftest import client_for
@@ -180,7 +180,7 @@ def test_the_rebuild_command_indexes_every_public_item_again(db):
 def test_deleting_an_item_deletes_its_entry_from_the_database_index(db):
     """The database's own index (FTS5 table or tsvector column) follows the entries."""
     item = public_item(title="Helm 4 发布")
-    assert search_count(parse_query("helm")) == 1
+    assert finds_any(parse_query("helm"))
     item.delete()
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
