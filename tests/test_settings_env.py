@@ -77,6 +77,8 @@ KNOBS = {
     "DIGEST_MAX_IMAGE_PIXELS": 40_000_000,
     "DIGEST_PREVIEW_MAX_AGE": 7 * 24 * 3600,
     "DIGEST_INVITATION_MAX_AGE": 7 * 24 * 3600,
+    "DIGEST_SEARCH_CACHE_SECONDS": 3600,
+    "DIGEST_SEARCH_RANK_WINDOW": 200,
 }
 KNOB_PROBE = (
     "import django; django.setup(); from django.conf import settings; "
@@ -85,7 +87,8 @@ KNOB_PROBE = (
 
 
 def test_the_digest_knobs_have_their_documented_defaults():
-    """Seven days for links, 10 MiB and 40 megapixels for uploads."""
+    """Seven days for links, 10 MiB and 40 megapixels for uploads, an hour of
+    remembered search answers, search scored 200 candidates at a time."""
     result = _run(KNOB_PROBE)
     assert result.stdout.split() == [str(KNOBS[name]) for name in sorted(KNOBS)]
 
@@ -102,3 +105,10 @@ def test_a_knob_that_is_not_a_number_stops_the_start_with_its_name():
     result = _run(KNOB_PROBE, DIGEST_PREVIEW_MAX_AGE="7d")
     assert result.returncode != 0
     assert "DIGEST_PREVIEW_MAX_AGE must be a whole number, not '7d'." in result.stderr
+
+
+def test_a_search_window_below_one_stops_the_start():
+    """Search could not rank anything with no window at all."""
+    result = _run(KNOB_PROBE, DIGEST_SEARCH_RANK_WINDOW="0")
+    assert result.returncode != 0
+    assert "DIGEST_SEARCH_RANK_WINDOW must be at least 1." in result.stderr
