@@ -26,15 +26,24 @@ def empty_cache():
 
 
 @pytest.fixture(scope="session", autouse=True)
-def migrated_role_grants(django_db_setup, django_db_blocker) -> dict[str, list[tuple[str, str]]]:
+def migrated_role_grants(
+    request, django_db_setup, django_db_blocker
+) -> dict[str, list[tuple[str, str]]]:
     """The role groups' permissions as the migrations left them, read before any test runs.
 
     A transactional test ends by flushing the database, groups and their
     permissions with it; tests that need the roles' real permissions after
-    one (tests/browser) restore them from this.
+    one (tests/browser) restore them from this. A run with no database test
+    (one settings module, say) has no test database to read: nothing then.
     """
     from django.contrib.auth.models import Group
 
+    # pytest-django's own reckoning of which databases this run sets up
+    # (private, but the version is pinned and this is what it calls).
+    from pytest_django.fixtures import _get_databases_for_setup
+
+    if "default" not in _get_databases_for_setup(request.session.items)[0]:
+        return {}
     with django_db_blocker.unblock():
         return {
             group.name: list(group.permissions.values_list("content_type__app_label", "codename"))
