@@ -285,7 +285,7 @@ DIGEST_SEARCH_CACHE_SECONDS = env_int("DIGEST_SEARCH_CACHE_SECONDS", 3600)
 # How many candidates search scores at a time (title matches first, then
 # newest first); a query matching fewer is ranked exactly. See
 # newsletter/search/ranking.py.
-DIGEST_SEARCH_RANK_WINDOW = env_int("DIGEST_SEARCH_RANK_WINDOW", 200)
+DIGEST_SEARCH_RANK_WINDOW = env_int("DIGEST_SEARCH_RANK_WINDOW", 100)
 if DIGEST_SEARCH_RANK_WINDOW < 1:
     raise ImproperlyConfigured("DIGEST_SEARCH_RANK_WINDOW must be at least 1.")
 DIGEST_PREVIEW_MAX_AGE = env_int("DIGEST_PREVIEW_MAX_AGE", 7 * 24 * 3600)

@@ -78,7 +78,7 @@ KNOBS = {
     "DIGEST_PREVIEW_MAX_AGE": 7 * 24 * 3600,
     "DIGEST_INVITATION_MAX_AGE": 7 * 24 * 3600,
     "DIGEST_SEARCH_CACHE_SECONDS": 3600,
-    "DIGEST_SEARCH_RANK_WINDOW": 200,
+    "DIGEST_SEARCH_RANK_WINDOW": 100,
 }
 KNOB_PROBE = (
     "import django; django.setup(); from django.conf import settings; "
@@ -88,7 +88,7 @@ KNOB_PROBE = (
 
 def test_the_digest_knobs_have_their_documented_defaults():
     """Seven days for links, 10 MiB and 40 megapixels for uploads, an hour of
-    remembered search answers, search scored 200 candidates at a time."""
+    remembered search answers, search scored 100 candidates at a time."""
     result = _run(KNOB_PROBE)
     assert result.stdout.split() == [str(KNOBS[name]) for name in sorted(KNOBS)]
 

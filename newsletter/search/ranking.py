@@ -12,13 +12,13 @@ Scoring every match is what costs: a broad word matches most of a ten-year
 archive, and each score reads the item's whole indexed text. So the index
 is asked once for the matching ids and which of them match in the title
 (`Candidates`: title matches first, then newest first), and scores are
-computed a window of RANK_WINDOW candidates at a time, the window holding
-the page asked for, then sorted by the four rules above. A query with up
-to RANK_WINDOW matches is ranked exactly as the rules say. A broader one
-ranks the newest RANK_WINDOW title matches first, by relevance, then the
-next RANK_WINDOW, and so on: an old item must then match in its title to
-reach the first pages, but every item is on exactly one page, and paging
-back and forth shows the same order.
+computed a window of DIGEST_SEARCH_RANK_WINDOW (100) candidates at a time,
+the window holding the page asked for, then sorted by the four rules
+above. A query with up to a window of matches is ranked exactly as the
+rules say. A broader one ranks the newest window of title matches first,
+by relevance, then the next window, and so on: an old item must then match
+in its title to reach the first pages, but every item is on exactly one
+page, and paging back and forth shows the same order.
 """
 
 from collections.abc import Callable
@@ -47,21 +47,17 @@ def find_candidates(
 ) -> Candidates:
     """Return the items of `public` (the public ones) that match `query` and that
     `accept` (the filters) accepts. One query."""
-    entries = public.entries
+    entries, order = public.entries, public.order
     in_title: list[int] = []
     elsewhere: list[int] = []
+    # The index holds public items only, but only the snapshot of
+    # Item.objects.public() says what is public now. A broad word matches
+    # thousands: the loop stays as plain as it can.
     for pk, title_match in backend().matches(query):
-        entry = entries.get(pk)
-        # The index holds public items only, but only the snapshot of
-        # Item.objects.public() says what is public now.
-        if entry is not None and (accept is None or accept(entry)):
+        if pk in order and (accept is None or accept(entries[pk])):
             (in_title if title_match else elsewhere).append(pk)
-
-    def reading_order(pk: int) -> int:
-        return entries[pk].order
-
-    in_title.sort(key=reading_order)
-    elsewhere.sort(key=reading_order)
+    in_title.sort(key=order.__getitem__)
+    elsewhere.sort(key=order.__getitem__)
     return Candidates(ids=in_title + elsewhere, in_title=frozenset(in_title))
 
 
@@ -73,7 +69,7 @@ def _ranked_window(
     def rank(pk: int):
         # An item withdrawn since the candidates were read ranks last.
         as_phrase, relevance = scores.get(pk, (False, float("-inf")))
-        return (pk not in candidates.in_title, not as_phrase, -relevance, public.entries[pk].order)
+        return (pk not in candidates.in_title, not as_phrase, -relevance, public.order[pk])
 
     return sorted(ids, key=rank)
 

@@ -49,6 +49,9 @@ class Snapshot:
     """
 
     entries: dict[int, Entry]
+    # Each public item's place in reading order (`Entry.order`), by id:
+    # what ranking sorts thousands of matches by.
+    order: dict[int, int]
     sections: dict[str, str]
     projects: dict[str, tuple[str, str]]
     tags: dict[str, str]
@@ -139,6 +142,7 @@ def read_snapshot() -> Snapshot:
         tag_names[slug] = name
     years: dict[datetime, int] = {}
     return Snapshot(
+        order={row[0]: order for order, row in enumerate(rows)},
         entries={
             pk: Entry(
                 order=order,

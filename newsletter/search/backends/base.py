@@ -85,15 +85,15 @@ class SearchBackend:
         sql = f"SELECT {self.key}, ({title_sql}) FROM {self.source} WHERE {match_sql}"
         return sql, [*title_params, *match_params]
 
-    def matches(self, query: Query) -> Iterator[tuple[int, bool]]:
+    def matches(self, query: Query) -> Iterator[tuple[int, bool | int]]:
         """Yield (item id, in title) of every indexed item matching `query`, in
         no order. One query; nothing is scored. Rows are read a batch at a
         time, so a reader that stops early (is anything found?) reads little."""
         with connection.cursor() as cursor:
             cursor.execute(*self.matches_sql(query))
+            # `in_title` is a bool on PostgreSQL, 0 or 1 on SQLite: either reads true.
             while batch := cursor.fetchmany(MATCHES_BATCH):
-                for pk, in_title in batch:
-                    yield pk, bool(in_title)
+                yield from batch
 
     def rescore(self, query: Query, ids: list[int]) -> dict[int, tuple[bool, float]]:
         """Return, for each of `ids` that matches `query`, whether it holds the
