@@ -61,27 +61,24 @@ def find_candidates(
     return Candidates(ids=in_title + elsewhere, in_title=frozenset(in_title))
 
 
-def _ranked_window(
-    query: Query, ids: list[int], *, candidates: Candidates, public: Snapshot
+def ranked_ids(
+    query: Query, *, candidates: Candidates, public: Snapshot, start: int, stop: int
 ) -> list[int]:
-    scores = backend().rescore(query, ids)
+    """Return the ids of the candidates ranked `start` to `stop` (exclusive).
+
+    The windows holding them are scored together, in one query.
+    """
+    window = settings.DIGEST_SEARCH_RANK_WINDOW
+    first = start - start % window
+    last = min(stop + (-stop % window), len(candidates))
+    scores = backend().rescore(query, candidates.ids[first:last])
 
     def rank(pk: int):
         # An item withdrawn since the candidates were read ranks last.
         as_phrase, relevance = scores.get(pk, (False, float("-inf")))
         return (pk not in candidates.in_title, not as_phrase, -relevance, public.order[pk])
 
-    return sorted(ids, key=rank)
-
-
-def ranked_ids(
-    query: Query, *, candidates: Candidates, public: Snapshot, start: int, stop: int
-) -> list[int]:
-    """Return the ids of the candidates ranked `start` to `stop` (exclusive)."""
-    window = settings.DIGEST_SEARCH_RANK_WINDOW
-    ids: list[int] = []
-    for first in range(start - start % window, min(stop, len(candidates)), window):
-        chunk = candidates.ids[first : first + window]
-        ranked = _ranked_window(query, chunk, candidates=candidates, public=public)
-        ids += ranked[max(start - first, 0) : stop - first]
-    return ids
+    ranked: list[int] = []
+    for begin in range(first, last, window):
+        ranked += sorted(candidates.ids[begin : begin + window], key=rank)
+    return ranked[start - first : stop - first]

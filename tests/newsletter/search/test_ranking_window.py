@@ -90,12 +90,24 @@ def test_every_result_is_on_exactly_one_page(archive, settings):
     assert sorted(paged) == sorted(item.pk for item in archive.values())
 
 
+def _scoring(queries) -> list[str]:
+    return [q["sql"] for q in queries if "bm25(" in q["sql"] or "ts_rank_cd(" in q["sql"]]
+
+
 def test_a_page_scores_only_its_window(archive, settings):
     """However many items match, the first results cost one scoring query of one window."""
     settings.DIGEST_SEARCH_RANK_WINDOW = 3
     with CaptureQueriesContext(connection) as queries:
         assert len(ranked_public_ids(parse_query("envoy"), limit=2)) == 2
-    scoring = [
-        query for query in queries if "bm25(" in query["sql"] or "ts_rank_cd(" in query["sql"]
-    ]
-    assert len(scoring) == 1
+    assert len(_scoring(queries)) == 1
+
+
+def test_results_across_windows_are_scored_in_one_query(archive, settings):
+    """The API's thousand results span many windows: still one scoring query,
+    each window sorted on its own, as the pages show them."""
+    settings.DIGEST_SEARCH_RANK_WINDOW = 2
+    with CaptureQueriesContext(connection) as queries:
+        ranked = _titles(_ids("envoy"), archive)
+    assert len(_scoring(queries)) == 1
+    assert set(ranked[:2]) == {"title-3", "title-4"}
+    assert ranked[2:] == ["title-5", *BODIES]
