@@ -24,6 +24,7 @@ from newsletter.rendering import item_render
 from newsletter.search.index import search_index_catch_up, search_index_rebuild
 from newsletter.search.query import parse_query
 from newsletter.search.results import SearchFilters, finds_any, search_results
+from newsletter.search.snapshot import public_snapshot
 from newsletter.services import issue_import
 from tests.admin_forms import change_form_data
 from tests.editorial.conftest import client_for
@@ -103,6 +104,18 @@ def test_a_scheduled_issue_is_indexed_when_publish_due_announces_it(ready_issue,
     with time_machine.travel(datetime(2030, 1, 31, 9, 5, tzinfo=SHANGHAI), tick=False):
         call_command("publish_due", stdout=io.StringIO())
         assert _found("helm") == ["Helm 4 发布"]
+
+
+def test_a_scheduled_issue_enters_the_snapshot_when_it_comes_due(ready_issue, editor):
+    """Nothing is written when a scheduled issue's time passes; the first search
+    after it reads a new generation, and with it a snapshot holding the issue."""
+    publish_at = datetime(2030, 1, 31, 9, 0, tzinfo=SHANGHAI)
+    item = ready_issue.items.get()
+    with time_machine.travel(datetime(2030, 1, 30, 12, 0, tzinfo=SHANGHAI), tick=False):
+        publishing.issue_schedule(issue=ready_issue, actor=editor, publish_at=publish_at)
+        assert item.pk not in public_snapshot().entries
+    with time_machine.travel(datetime(2030, 1, 31, 9, 5, tzinfo=SHANGHAI), tick=False):
+        assert item.pk in public_snapshot().entries
 
 
 def test_a_correction_is_what_readers_then_find(editor):
