@@ -19,8 +19,9 @@ Each query is timed twice: asked for the first time (the remembered
 answers off, DIGEST_SEARCH_CACHE_SECONDS=0: the index finds the matches and
 scores a window of them, and the facets are counted, every request; the
 snapshot of the public items, read once per site generation, is warm, as
-after a live site's first search) and asked again (the facets, ranked page and suggestions remembered under
-the site's generation; see newsletter/search/cache.py).
+after a live site's first search) and asked again (the facets, ranked
+page and suggestions remembered under the site's generation; see
+newsletter/search/cache.py).
 Targets: each query within 40 times the trivial view (aim for 10), and
 within twice its own time at 42 items; "ok" or "MISSED" judges the wall
 times of each way. The CPU columns count this process's CPU time only, which on a busy
