@@ -7,7 +7,12 @@
 - `index`: the services that keep one entry per public item, called in the
   transactions that publish, withdraw and correct; and the rebuild.
 - `backends/`: each database's full-text index behind one interface
-  (FTS5 and bm25() on SQLite, tsvector and ts_rank_cd() on PostgreSQL).
+  (FTS5 and bm25() on SQLite, tsvector and ts_rank_cd() on PostgreSQL):
+  which items match, which in their titles, and the scores of a few.
+- `snapshot`: the public items as search filters, counts and orders them,
+  read once per site generation.
+- `ranking`: the matches as candidates, and their order, scored a window
+  at a time.
 - `highlight`: marks whole query terms; picks the best passage as snippet.
 - `suggestions`: projects and tags the query names, closest names and
   spelling hints when nothing is found.
