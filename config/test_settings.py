@@ -25,3 +25,6 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 # Tests never run collectstatic: serve from the finders, no STATIC_ROOT needed.
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
+# Django's live server shares the in-memory SQLite database's one connection
+# with every request thread: requests take turns (tests/live_server.py).
+MIDDLEWARE = ["tests.live_server.OneRequestAtATimeOnSQLite", *MIDDLEWARE]  # noqa: F405
