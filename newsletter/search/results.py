@@ -134,14 +134,8 @@ class RankedHits(Sequence):
             return []
         ids = self.remembered.get(f"ids:{start}:{stop}", lambda: self.ranked(start, stop))
         # The ids passed the visibility rule (the snapshot of this request's
-        # generation, as did any remembered ids). Plain rows rather than
-        # models: a page shows a few fields of twenty items.
-        rows = {
-            row[0]: row
-            for row in Item.objects.filter(pk__in=ids).values_list(
-                "pk", "title", "issue__slug", "issue__title", "section__name", "search_entry__text"
-            )
-        }
+        # generation, as did any remembered ids).
+        rows = {row[0]: row for row in backend().result_rows(ids)}
         hits = []
         for pk in ids:
             if pk not in rows:
