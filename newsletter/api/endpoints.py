@@ -20,9 +20,12 @@ from newsletter.api.pagination import PageQuery, paginate
 from newsletter.api.search import QUERY_MAX_LENGTH, items_matching
 from newsletter.models import Issue, Item
 
-# Slugs are letters, digits, "-" and "_" (tags may be Chinese): anything else,
-# a NUL byte included, is refused before it reaches the database.
-SLUG_PATTERN = r"^[-\w]+$"
+# Slugs are ASCII letters, digits, "-" and "_", or any character beyond
+# ASCII (tags may be Chinese): other ASCII, a NUL byte included, is refused
+# before it reaches the database. Written as ASCII ranges, not \w, so that
+# the server (Python's Unicode \w) and the OpenAPI document's readers
+# (JavaScript's ASCII \w) accept exactly the same slugs.
+SLUG_PATTERN = r"^[^\x00-\x2c\x2e\x2f\x3a-\x40\x5b-\x5e\x60\x7b-\x7f]+$"
 SLUG_MAX_LENGTH = 100
 # Beyond the largest primary key the database can hold.
 MAX_ID = 2**63 - 1

@@ -104,6 +104,18 @@ def test_bad_parameters_answer_422(client, published, url):
     assert client.get(url).status_code == 422
 
 
+def test_slugs_beyond_ascii_are_looked_up_and_ascii_punctuation_is_refused(client, published):
+    """The server reads the slug pattern as the OpenAPI document states it: any
+    character beyond ASCII may be in a slug (a Chinese tag, an accented letter),
+    ASCII punctuation may not."""
+    assert client.get("/api/v1/items/?tag=网络").status_code == 200
+    for slug in ("ò", "…", "全角。"):
+        # What a reader of the document (JavaScript's ASCII \w) sends is answered.
+        assert client.get("/api/v1/items/", {"issue": slug}).json()["count"] == 0, slug
+    for slug in ("a.b", "a b", "a/b", "a:b"):
+        assert client.get("/api/v1/items/", {"issue": slug}).status_code == 422, slug
+
+
 def test_pages_link_next_and_previous_by_absolute_url(client, published):
     """page_size splits the list; next and previous keep the other parameters."""
     first = client.get("/api/v1/items/?project=helm&page_size=1").json()
