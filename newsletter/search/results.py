@@ -193,11 +193,10 @@ def facets_count(candidates: Candidates, *, public: Snapshot, filters: SearchFil
     tags = Counter(chain.from_iterable(entry.tags for entry in entries))
     years = Counter(entry.year for entry in entries)
     active_year = str(filters.year) if filters.year is not None else ""
-    project_names = {slug: name for slug, (name, _aliases) in public.projects.items()}
     return Facets(
         total=len(candidates),
         sections=_facet(sections, public.sections, active=filters.section),
-        projects=_facet(projects, project_names, active=filters.project),
+        projects=_facet(projects, public.projects, active=filters.project),
         tags=_facet(tags, public.tags, active=filters.tag),
         years=[
             FacetValue(value=str(y), label=str(y), count=count, active=str(y) == active_year)
@@ -206,12 +205,12 @@ def facets_count(candidates: Candidates, *, public: Snapshot, filters: SearchFil
     )
 
 
-def finds_any(query: Query) -> bool:
-    """Return whether `query` matches any public item (reading no more matches
-    than it takes to find one)."""
+def finds_any(query: Query, *, public: Snapshot) -> bool:
+    """Return whether `query` matches any item of `public` (reading no more
+    matches than it takes to find one)."""
     if not query:
         return False
-    entries = public_snapshot().entries
+    entries = public.entries
     matches = backend().matches(query)
     try:
         return any(pk in entries for pk, _in_title in matches)
@@ -271,6 +270,7 @@ def search_results(
         if not facets.total:
             results.closest = remembered.get("closest", lambda: closest_names(query, public=public))
             results.spelling = remembered.get(
-                "spelling", lambda: spelling_hint(query, finds=finds_any)
+                "spelling",
+                lambda: spelling_hint(query, finds=lambda q: finds_any(q, public=public)),
             )
     return results

@@ -31,9 +31,6 @@ from newsletter.models import Issue, Item
 class Entry:
     """What search needs of one public item besides its text."""
 
-    # Where the item stands in reading order (ITEM_READING_ORDER): 0 is the
-    # first item of the newest issue. Ties in relevance go to the lower.
-    order: int
     section: str | None
     year: int
     projects: tuple[str, ...]
@@ -44,16 +41,18 @@ class Entry:
 class Snapshot:
     """The public items by id, and the names of their sections, projects and tags.
 
-    `projects` holds (name, aliases) of every project a public item covers;
-    `tags` the name of every tag a public item carries.
+    `projects` holds the name of every project a public item covers, and
+    `project_aliases` its aliases; `tags` the name of every tag a public
+    item carries.
     """
 
     entries: dict[int, Entry]
-    # Each public item's place in reading order (`Entry.order`), by id:
-    # what ranking sorts thousands of matches by.
+    # Each public item's place in reading order (ITEM_READING_ORDER), by id:
+    # 0 is the first item of the newest issue. Ranking sorts matches by it.
     order: dict[int, int]
     sections: dict[str, str]
-    projects: dict[str, tuple[str, str]]
+    projects: dict[str, str]
+    project_aliases: dict[str, str]
     tags: dict[str, str]
     # Issue pages' addresses, found as results show them (reversing one
     # costs more than building the rest of a result).
@@ -102,7 +101,8 @@ def _year(published: datetime, years: dict[datetime, int]) -> int:
 
 
 def read_snapshot() -> Snapshot:
-    """Read the snapshot from the database: four queries."""
+    """Read the snapshot from the database: three queries (and the content type
+    of items, the first time a process asks)."""
     public = Item.objects.public()
     rows = public.values_list(
         "pk",
@@ -125,13 +125,15 @@ def read_snapshot() -> Snapshot:
         ),
     )
     projects: dict[int, list[str]] = {}
-    project_names: dict[str, tuple[str, str]] = {}
+    project_names: dict[str, str] = {}
+    project_aliases: dict[str, str] = {}
     links = Item.projects.through.objects.filter(item__in=public).values_list(
         "item_id", "project__slug", "project__name", "project__aliases"
     )
     for item_id, slug, name, aliases in links.order_by("project__name", "project__slug"):
         projects.setdefault(item_id, []).append(slug)
-        project_names[slug] = (name, aliases)
+        project_names[slug] = name
+        project_aliases[slug] = aliases
     tags: dict[int, list[str]] = {}
     tag_names: dict[str, str] = {}
     tagged = TaggedItem.objects.filter(
@@ -145,15 +147,15 @@ def read_snapshot() -> Snapshot:
         order={row[0]: order for order, row in enumerate(rows)},
         entries={
             pk: Entry(
-                order=order,
                 section=section,
                 year=_year(published, years),
                 projects=tuple(projects.get(pk, ())),
                 tags=tuple(tags.get(pk, ())),
             )
-            for order, (pk, published, section, _name, _position, _item_position) in enumerate(rows)
+            for pk, published, section, _name, _position, _item_position in rows
         },
         sections={row[2]: row[3] for row in rows if row[2] is not None},
         projects=project_names,
+        project_aliases=project_aliases,
         tags=tag_names,
     )

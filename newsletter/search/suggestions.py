@@ -54,7 +54,11 @@ def named_in_query(query: Query, *, public: Snapshot) -> list[Suggestion]:
     """
     text = query.text
     named = match_projects(
-        text, [(slug, f"{name},{aliases}") for slug, (name, aliases) in public.projects.items()]
+        text,
+        [
+            (slug, f"{name},{public.project_aliases[slug]}")
+            for slug, name in public.projects.items()
+        ],
     )
     lowered = text.lower()
     # Only tags whose name occurs in the query, any case; the same
@@ -62,7 +66,7 @@ def named_in_query(query: Query, *, public: Snapshot) -> list[Suggestion]:
     tags = [(slug, [name]) for slug, name in public.tags.items() if name.lower() in lowered]
     tags.sort(key=lambda tag: tag[1][0])
     return [
-        *(_project(slug, public.projects[slug][0]) for slug in named),
+        *(_project(slug, public.projects[slug]) for slug in named),
         *(_tag(slug, public.tags[slug]) for slug in match_projects(text, tags)),
     ][: MAX_SUGGESTIONS * 2]
 
@@ -73,12 +77,11 @@ def closest_names(query: Query, *, public: Snapshot) -> list[Suggestion]:
     Trigram similarity on PostgreSQL, difflib on SQLite. Two queries at most.
     """
     search_backend = backend()
-    projects = {slug: name for slug, (name, _aliases) in public.projects.items()}
     return [
         *(
-            _project(slug, projects[slug])
+            _project(slug, public.projects[slug])
             for slug in search_backend.closest(
-                names=projects, text=query.text, limit=MAX_SUGGESTIONS
+                names=public.projects, text=query.text, limit=MAX_SUGGESTIONS
             )
         ),
         *(

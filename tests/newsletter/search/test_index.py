@@ -193,7 +193,7 @@ def test_the_rebuild_command_indexes_every_public_item_again(db):
 def test_deleting_an_item_deletes_its_entry_from_the_database_index(db):
     """The database's own index (FTS5 table or tsvector column) follows the entries."""
     item = public_item(title="Helm 4 发布")
-    assert finds_any(parse_query("helm"))
+    assert finds_any(parse_query("helm"), public=public_snapshot())
     item.delete()
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":

@@ -50,8 +50,9 @@ def test_entries_carry_section_year_projects_tags_and_reading_order():
     assert entry.year == timezone.localtime(issue.publish_at).year
     assert entry.projects == ("helm",)
     assert entry.tags == ("package-management",)
-    assert entry.order < snapshot.entries[later.pk].order
-    assert snapshot.projects == {"helm": ("Helm", "helm chart")}
+    assert snapshot.order[earlier.pk] < snapshot.order[later.pk]
+    assert snapshot.projects == {"helm": "Helm"}
+    assert snapshot.project_aliases == {"helm": "helm chart"}
     assert snapshot.tags == {"package-management": "包管理"}
     assert snapshot.sections == {"first": "先", "second": "后"}
 
