@@ -47,6 +47,11 @@ class Snapshot:
     """
 
     entries: dict[int, Entry]
+    # Items alike for the facets (same section, year, projects and tags) share
+    # a group: `groups[group_of[pk]]` is `entries[pk]`. A broad word matches
+    # thousands of items but a few hundred groups, so facets count groups.
+    group_of: dict[int, int]
+    groups: list[Entry]
     # Each public item's place in reading order (ITEM_READING_ORDER), by id:
     # 0 is the first item of the newest issue. Ranking sorts matches by it.
     order: dict[int, int]
@@ -143,17 +148,24 @@ def read_snapshot() -> Snapshot:
         tags.setdefault(item_id, []).append(slug)
         tag_names[slug] = name
     years: dict[datetime, int] = {}
+    entries = {
+        pk: Entry(
+            section=section,
+            year=_year(published, years),
+            projects=tuple(projects.get(pk, ())),
+            tags=tuple(tags.get(pk, ())),
+        )
+        for pk, published, section, _name, _position, _item_position in rows
+    }
+    group_by_entry: dict[Entry, int] = {}
+    group_of = {
+        pk: group_by_entry.setdefault(entry, len(group_by_entry)) for pk, entry in entries.items()
+    }
     return Snapshot(
         order={row[0]: order for order, row in enumerate(rows)},
-        entries={
-            pk: Entry(
-                section=section,
-                year=_year(published, years),
-                projects=tuple(projects.get(pk, ())),
-                tags=tuple(tags.get(pk, ())),
-            )
-            for pk, published, section, _name, _position, _item_position in rows
-        },
+        entries=entries,
+        group_of=group_of,
+        groups=list(group_by_entry),
         sections={row[2]: row[3] for row in rows if row[2] is not None},
         projects=project_names,
         project_aliases=project_aliases,

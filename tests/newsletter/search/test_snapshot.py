@@ -57,6 +57,24 @@ def test_entries_carry_section_year_projects_tags_and_reading_order():
     assert snapshot.sections == {"first": "先", "second": "后"}
 
 
+def test_items_alike_for_the_facets_share_a_group():
+    """Same section, year, projects and tags: one group, which facets count once."""
+    section = SectionFactory(slug="news", name="新闻")
+    helm = ProjectFactory(slug="helm", name="Helm")
+    issue = IssueFactory(published=True)
+    first, second, other = (
+        public_item(issue=issue, section=section, title=title) for title in ("一", "二", "三")
+    )
+    for item in (first, second, other):
+        item.projects.add(helm)
+    other.tags.add(Tag.objects.create(name="发布", slug="release"))
+    snapshot = public_snapshot()
+    group_of = snapshot.group_of
+    assert group_of[first.pk] == group_of[second.pk] != group_of[other.pk]
+    for item in (first, second, other):
+        assert snapshot.groups[group_of[item.pk]] == snapshot.entries[item.pk]
+
+
 def test_the_snapshot_is_read_once_per_generation():
     """A second read costs only the generation; a change to the public items reads it again."""
     public_item(title="一")
