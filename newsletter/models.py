@@ -514,7 +514,11 @@ class SearchEntry(models.Model):
     body = models.TextField(_("body"), blank=True)
     body_parts = models.TextField(blank=True)
     text = models.TextField(
-        blank=True, help_text=_("The body and remark as plain text, where snippets come from.")
+        blank=True,
+        help_text=_(
+            "The body and remark as plain text, one passage (sentence or line) a line:"
+            " where snippets come from."
+        ),
     )
 
     class Meta:

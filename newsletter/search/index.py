@@ -23,6 +23,7 @@ from newsletter.caching.generation import generation_bump
 from newsletter.models import Issue, Item, SearchEntry, SearchWord
 from newsletter.search.analysis import latin_words, streams
 from newsletter.search.backends import backend
+from newsletter.search.highlight import passage_lines
 
 REBUILD_BATCH = 200
 
@@ -58,7 +59,7 @@ def search_entry_build(*, item: Item) -> tuple[SearchEntry, set[str]]:
         "remark": streams(remark),
         "body": streams(body),
     }
-    entry = SearchEntry(item=item, text="\n".join(part for part in (body, remark) if part))
+    entry = SearchEntry(item=item, text=passage_lines(f"{body}\n{remark}"))
     words: set[str] = set()
     for name, field_streams in fields.items():
         setattr(entry, name, field_streams.main)

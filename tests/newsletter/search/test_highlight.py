@@ -1,6 +1,12 @@
 """Marks cover whole query terms, and the snippet is the best-matching passage."""
 
-from newsletter.search.highlight import SNIPPET_LENGTH, highlight, snippet, terms_pattern
+from newsletter.search.highlight import (
+    SNIPPET_LENGTH,
+    highlight,
+    passage_lines,
+    snippet,
+    terms_pattern,
+)
 from newsletter.search.query import parse_query
 
 
@@ -9,7 +15,8 @@ def _marked(text: str, query: str) -> str:
 
 
 def _snippet(text: str, query: str) -> str:
-    return str(snippet(text, terms_pattern(list(parse_query(query).terms))))
+    # The index keeps the text as passage_lines writes it.
+    return str(snippet(passage_lines(text), terms_pattern(list(parse_query(query).terms))))
 
 
 def test_a_chinese_term_is_marked_whole_and_its_characters_never_alone():
@@ -94,3 +101,16 @@ def test_a_term_broken_over_two_lines_counts_in_neither_passage():
     body = "first kube\nproxy starts here\nunrelated line\nthe proxy again"
     result = _snippet(body, "kube-proxy proxy")
     assert result.startswith("…<mark>proxy</mark> starts here")
+
+
+def test_the_index_keeps_one_passage_a_line():
+    """Sentences and lines become lines, stripped; a sentence end stays with its sentence."""
+    text = "  第一句。第二句！  Helm 4 is out; try it\n\n  next line  \n。"
+    assert passage_lines(text).split("\n") == [
+        "第一句。",
+        "第二句！",
+        "Helm 4 is out;",
+        "try it",
+        "next line",
+        "。",
+    ]

@@ -2,6 +2,7 @@
 what is public: publish, withdraw, correct, import, revert; the catch-up and
 the rebuild command mend the rest."""
 
+import importlib
 import io
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -9,6 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import reversion
 import time_machine
+from django.apps import apps
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.urls import reverse
@@ -227,3 +229,15 @@ def test_postgresql_writes_index_entries_straight_into_the_gin_index(db):
             "SELECT reloptions FROM pg_class WHERE relname = 'newsletter_searchentry_document'"
         )
         assert cursor.fetchone()[0] == ["fastupdate=off"]
+
+
+def test_texts_indexed_before_passages_were_kept_one_a_line_are_split(db):
+    """Migration 0014 rewrites the old form (the body and remark, a block a
+    line) as `passage_lines` would; texts already in the new form stay."""
+    migration = importlib.import_module("newsletter.migrations.0014_search_text_passages")
+    old, new = public_item(title="旧"), public_item(title="新")
+    SearchEntry.objects.filter(item=old).update(text="  第一句。第二句！\n\nHelm 4; ok  ")
+    new_text = SearchEntry.objects.get(item=new).text
+    migration.split_passages(apps, None)
+    assert SearchEntry.objects.get(item=old).text == "第一句。\n第二句！\nHelm 4;\nok"
+    assert SearchEntry.objects.get(item=new).text == new_text
