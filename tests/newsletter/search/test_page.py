@@ -266,3 +266,18 @@ def test_the_page_has_no_per_request_secret(client):
     response = client.get("/search/", {"q": "helm"})
     assert not response.cookies
     assert not re.search(r"csrfmiddlewaretoken|nonce=", response.content.decode())
+
+
+def test_issue_titles_sections_and_facet_names_are_escaped(client):
+    """The results and facets are written out in Python: every name is escaped there."""
+    hostile = '<img src=x onerror=alert(1)>"'
+    issue = IssueFactory(published=True, title=f"第 1 期 {hostile}")
+    section = SectionFactory(slug="hostile", name=f"栏目 {hostile}")
+    item = public_item(issue=issue, section=section, title="Helm 4 发布")
+    item.tags.add(Tag.objects.create(name=f"标签 {hostile}", slug="hostile-tag"))
+    html = client.get("/search/", {"q": "helm"}).content.decode()
+    main = html[html.index("</form>") : html.index("</main>")]
+    assert live_markup(main) == []
+    escaped = "&lt;img src=x onerror=alert(1)&gt;&quot;"
+    assert f">第 1 期 {escaped}</a> · 栏目 {escaped}</p>" in main
+    assert f'>标签 {escaped} <span class="search-facet__count">1</span>' in main
