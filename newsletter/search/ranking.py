@@ -48,14 +48,15 @@ def find_candidates(
     """Return the items of `public` (the public ones) that match `query` and that
     `accept` (the filters) accepts. One query."""
     entries, order = public.entries, public.order
+    matched, title_matches = backend().match_lists(query)
     in_title: list[int] = []
     elsewhere: list[int] = []
     # The index holds public items only, but only the snapshot of
     # Item.objects.public() says what is public now. A broad word matches
     # thousands: the loop stays as plain as it can.
-    for pk, title_match in backend().matches(query):
+    for pk in matched:
         if pk in order and (accept is None or accept(entries[pk])):
-            (in_title if title_match else elsewhere).append(pk)
+            (in_title if pk in title_matches else elsewhere).append(pk)
     in_title.sort(key=order.__getitem__)
     elsewhere.sort(key=order.__getitem__)
     return Candidates(ids=in_title + elsewhere, in_title=frozenset(in_title))

@@ -96,6 +96,17 @@ class SearchBackend:
             while batch := cursor.fetchmany(MATCHES_BATCH):
                 yield from batch
 
+    def match_lists(self, query: Query) -> tuple[list[int], set[int]]:
+        """Return the ids of every indexed item matching `query`, in no order,
+        and the set of those whose title streams hold the whole query. One query."""
+        every: list[int] = []
+        in_title: set[int] = set()
+        for pk, title_match in self.matches(query):
+            every.append(pk)
+            if title_match:
+                in_title.add(pk)
+        return every, in_title
+
     def result_rows(self, ids: list[int]) -> list[tuple]:
         """Return (id, title, issue slug, issue title, section name, indexed text)
         of the items `ids`, in no order. One query, written out: for a page of

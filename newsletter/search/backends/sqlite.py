@@ -50,6 +50,11 @@ def fts5_query(query: Query) -> str:
     return f"({positive}) NOT ({excluded})"
 
 
+def _ids(listed: str | None) -> list[int]:
+    # group_concat's list of ids, comma-separated; NULL when nothing matched.
+    return list(map(int, listed.split(","))) if listed else []
+
+
 def _columns(names) -> str:
     return "{" + " ".join(names) + "}"
 
@@ -85,6 +90,20 @@ class SQLiteBackend(SearchBackend):
         match_sql, match_params = self.match_condition(query)
         placeholders = ", ".join(["%s"] * len(ids))
         return f"{match_sql} AND +{self.key} IN ({placeholders})", [*match_params, *ids]
+
+    def match_lists(self, query: Query) -> tuple[list[int], set[int]]:
+        # Each list read as one string: Python's sqlite3 takes about half a
+        # microsecond to hand over a row, so the 3,600 matches of a broad
+        # word cost more to fetch row by row (2 ms) than to find.
+        sql = (
+            f"SELECT (SELECT group_concat(rowid) FROM {TABLE} WHERE {TABLE} MATCH %s),"
+            f" (SELECT group_concat(rowid) FROM {TABLE} WHERE {TABLE} MATCH %s)"
+        )
+        title = f"{_columns(TITLE_STREAMS)} : ({fts5_positive(query)})"
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [fts5_query(query), title])
+            every, in_title = cursor.fetchone()
+        return _ids(every), set(_ids(in_title))
 
     def similar_words(self, word: str, *, limit: int) -> list[str]:
         # No trigram index here: the words of about the same length that share

@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from newsletter.search.backends import backend
 from newsletter.search.query import parse_query
 from newsletter.search.results import SearchFilters, ranked_public_ids, search_results
 from tests.factories import IssueFactory, public_item
@@ -111,3 +112,16 @@ def test_results_across_windows_are_scored_in_one_query(archive, settings):
     assert len(_scoring(queries)) == 1
     assert set(ranked[:2]) == {"title-3", "title-4"}
     assert ranked[2:] == ["title-5", *BODIES]
+
+
+@pytest.mark.parametrize(
+    "text", ["envoy", "其他新闻", '"顺便提到 envoy" -无关', "envoy OR 无关", "nothing-here"]
+)
+def test_the_match_lists_are_the_matches_read_row_by_row(archive, text):
+    """SQLite reads the lists as strings in one row; they hold the same ids and title flags."""
+    query = parse_query(text)
+    every, in_title = backend().match_lists(query)
+    rows = backend().matches(query)
+    assert sorted(every) == sorted(pk for pk, _title in rows)
+    assert in_title == {pk for pk, title in backend().matches(query) if title}
+    assert len(every) == len(set(every))
