@@ -14,10 +14,8 @@ again for every query.
 """
 
 import re
-from bisect import bisect_right
 from html import escape
-from itertools import accumulate, pairwise, repeat
-from operator import add
+from itertools import pairwise
 
 from django.utils.safestring import SafeString, mark_safe
 
@@ -93,34 +91,30 @@ def passage_lines(text: str) -> str:
     return "\n".join(match.group().rstrip() for match in _PASSAGE.finditer(text))
 
 
-def _starts(passages: list[str]) -> list[int]:
-    """Return where each of `passages` starts in their lines joined by "\n"."""
-    # Each passage takes its length and a line break. Written with map so the
-    # loop runs in C: a text has fifty passages, a page of results a thousand.
-    return list(accumulate(map(add, map(len, passages[:-1]), repeat(1)), initial=0))
-
-
 def _score(found: list[str]) -> tuple[int, int]:
     return len({term.lower() for term in found}), len(found)
 
 
-def _best_passage(
-    text: str, starts: list[int], passages: list[str], pattern: re.Pattern[str]
-) -> int:
-    """Return the index of the passage with the best score; the first on a tie."""
+def _best_passage(lines: str, passages: list[str], pattern: re.Pattern[str]) -> int:
+    """Return the index of the passage of `lines` with the best score; the first on a tie."""
     found: dict[int, list[str]] = {}
-    for match in pattern.finditer(text):
-        index = bisect_right(starts, match.start()) - 1
-        if match.end() > starts[index] + len(passages[index]):
+    index, counted = 0, 0
+    for match in pattern.finditer(lines):
+        term = match.group()
+        if "\n" in term:
             # A term broken over two lines is in neither; only a search
             # passage by passage leaves it out and finds what it hid.
             found = {
                 number: terms
                 for number, passage in enumerate(passages)
-                if (terms := [term.group() for term in pattern.finditer(passage)])
+                if (terms := pattern.findall(passage))
             }
             break
-        found.setdefault(index, []).append(match.group())
+        # The passage is the number of line breaks before the match; the
+        # matches come in order, so each stretch of text is counted once.
+        index += lines.count("\n", counted, match.start())
+        counted = match.start()
+        found.setdefault(index, []).append(term)
     return max(found, key=lambda index: (_score(found[index]), -index), default=0)
 
 
@@ -139,7 +133,7 @@ def snippet(lines: str, pattern: re.Pattern[str] | None) -> SafeString:
     passages = lines.split("\n")
     best = 0
     if pattern is not None:
-        best = _best_passage(lines, _starts(passages), passages, pattern)
+        best = _best_passage(lines, passages, pattern)
     excerpt, end = passages[best], best
     while end + 1 < len(passages) and len(excerpt) + len(passages[end + 1]) < SNIPPET_LENGTH:
         end += 1
