@@ -59,6 +59,12 @@ def _columns(names) -> str:
     return "{" + " ".join(names) + "}"
 
 
+def fts5_title(query: Query) -> str:
+    """Return the FTS5 expression the title streams of an item satisfy when
+    they hold the whole query (exclusions aside)."""
+    return f"{_columns(TITLE_STREAMS)} : ({fts5_positive(query)})"
+
+
 class SQLiteBackend(SearchBackend):
     source = TABLE
     key = f"{TABLE}.rowid"
@@ -73,7 +79,7 @@ class SQLiteBackend(SearchBackend):
         return f"{self.key} IN (SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s)", [expression]
 
     def title_condition(self, query: Query) -> SQL:
-        return self._rows_matching(f"{_columns(TITLE_STREAMS)} : ({fts5_positive(query)})")
+        return self._rows_matching(fts5_title(query))
 
     def phrase_condition(self, query: Query) -> SQL | None:
         phrase = query.phrase
@@ -99,9 +105,8 @@ class SQLiteBackend(SearchBackend):
             f"SELECT (SELECT group_concat(rowid) FROM {TABLE} WHERE {TABLE} MATCH %s),"
             f" (SELECT group_concat(rowid) FROM {TABLE} WHERE {TABLE} MATCH %s)"
         )
-        title = f"{_columns(TITLE_STREAMS)} : ({fts5_positive(query)})"
         with connection.cursor() as cursor:
-            cursor.execute(sql, [fts5_query(query), title])
+            cursor.execute(sql, [fts5_query(query), fts5_title(query)])
             every, in_title = cursor.fetchone()
         return _ids(every), set(_ids(in_title))
 
