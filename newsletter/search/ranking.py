@@ -47,7 +47,7 @@ def find_candidates(
 ) -> Candidates:
     """Return the items of `public` (the public ones) that match `query` and that
     `accept` (the filters) accepts. One query."""
-    entries, order = public.entries, public.order
+    entry, order = public.entry, public.order
     matched, title_matches = backend().match_lists(query)
     in_title: list[int] = []
     elsewhere: list[int] = []
@@ -55,7 +55,7 @@ def find_candidates(
     # Item.objects.public() says what is public now. A broad word matches
     # thousands: the loop stays as plain as it can.
     for pk in matched:
-        if pk in order and (accept is None or accept(entries[pk])):
+        if pk in order and (accept is None or accept(entry(pk))):
             (in_title if pk in title_matches else elsewhere).append(pk)
     in_title.sort(key=order.__getitem__)
     elsewhere.sort(key=order.__getitem__)

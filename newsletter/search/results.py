@@ -217,10 +217,9 @@ def finds_any(query: Query, *, public: Snapshot) -> bool:
     matches than it takes to find one)."""
     if not query:
         return False
-    entries = public.entries
     matches = backend().matches(query)
     try:
-        return any(pk in entries for pk, _in_title in matches)
+        return any(pk in public for pk, _in_title in matches)
     finally:
         matches.close()
 

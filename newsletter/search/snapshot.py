@@ -46,10 +46,10 @@ class Snapshot:
     item carries.
     """
 
-    entries: dict[int, Entry]
-    # Items alike for the facets (same section, year, projects and tags) share
-    # a group: `groups[group_of[pk]]` is `entries[pk]`. A broad word matches
-    # thousands of items but a few hundred groups, so facets count groups.
+    # Each public item's group, by id: items alike for the facets (same
+    # section, year, projects and tags) share one, and `groups` holds the
+    # Entry of each. A broad word matches thousands of items but a few
+    # hundred groups, so facets count groups.
     group_of: dict[int, int]
     groups: list[Entry]
     # Each public item's place in reading order (ITEM_READING_ORDER), by id:
@@ -62,6 +62,14 @@ class Snapshot:
     # Issue pages' addresses, found as results show them (reversing one
     # costs more than building the rest of a result).
     issue_urls: dict[str, str] = field(default_factory=dict)
+
+    def __contains__(self, pk: int) -> bool:
+        """Return whether the item `pk` is public."""
+        return pk in self.group_of
+
+    def entry(self, pk: int) -> Entry:
+        """Return the Entry of the public item `pk` (KeyError if it is not public)."""
+        return self.groups[self.group_of[pk]]
 
     def issue_url(self, slug: str) -> str:
         """Return the address of the issue page of `slug`."""
@@ -148,22 +156,18 @@ def read_snapshot() -> Snapshot:
         tags.setdefault(item_id, []).append(slug)
         tag_names[slug] = name
     years: dict[datetime, int] = {}
-    entries = {
-        pk: Entry(
+    group_by_entry: dict[Entry, int] = {}
+    group_of = {}
+    for pk, published, section, _name, _position, _item_position in rows:
+        entry = Entry(
             section=section,
             year=_year(published, years),
             projects=tuple(projects.get(pk, ())),
             tags=tuple(tags.get(pk, ())),
         )
-        for pk, published, section, _name, _position, _item_position in rows
-    }
-    group_by_entry: dict[Entry, int] = {}
-    group_of = {
-        pk: group_by_entry.setdefault(entry, len(group_by_entry)) for pk, entry in entries.items()
-    }
+        group_of[pk] = group_by_entry.setdefault(entry, len(group_by_entry))
     return Snapshot(
         order={row[0]: order for order, row in enumerate(rows)},
-        entries=entries,
         group_of=group_of,
         groups=list(group_by_entry),
         sections={row[2]: row[3] for row in rows if row[2] is not None},

@@ -8,7 +8,7 @@ from django.utils import timezone
 from taggit.models import Tag
 
 from newsletter.models import Issue
-from newsletter.search.snapshot import public_snapshot
+from newsletter.search.snapshot import Entry, public_snapshot
 from tests.factories import IssueFactory, ItemFactory, ProjectFactory, SectionFactory, public_item
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +27,8 @@ def test_the_snapshot_holds_public_items_only():
         item.projects.add(secret)
         item.tags.add(Tag.objects.create(name=f"秘密{item.pk}", slug=f"secret-{item.pk}"))
     snapshot = public_snapshot()
-    assert set(snapshot.entries) == {shown.pk}
+    assert set(snapshot.group_of) == set(snapshot.order) == {shown.pk}
+    assert shown.pk in snapshot
     assert snapshot.projects == {}
     assert snapshot.tags == {}
 
@@ -45,7 +46,7 @@ def test_entries_carry_section_year_projects_tags_and_reading_order():
     earlier.projects.add(helm)
     earlier.tags.add(Tag.objects.create(name="包管理", slug="package-management"))
     snapshot = public_snapshot()
-    entry = snapshot.entries[earlier.pk]
+    entry = snapshot.entry(earlier.pk)
     assert entry.section == "first"
     assert entry.year == timezone.localtime(issue.publish_at).year
     assert entry.projects == ("helm",)
@@ -71,8 +72,11 @@ def test_items_alike_for_the_facets_share_a_group():
     snapshot = public_snapshot()
     group_of = snapshot.group_of
     assert group_of[first.pk] == group_of[second.pk] != group_of[other.pk]
-    for item in (first, second, other):
-        assert snapshot.groups[group_of[item.pk]] == snapshot.entries[item.pk]
+    assert snapshot.entry(first.pk) == Entry(
+        section="news", year=timezone.localtime(issue.publish_at).year, projects=("helm",), tags=()
+    )
+    assert snapshot.entry(other.pk).tags == ("release",)
+    assert len(snapshot.groups) == 2
 
 
 def test_the_snapshot_is_read_once_per_generation():
@@ -83,4 +87,4 @@ def test_the_snapshot_is_read_once_per_generation():
         public_snapshot()
     assert len(again) == 1
     added = public_item(title="二")
-    assert added.pk in public_snapshot().entries
+    assert added.pk in public_snapshot()
