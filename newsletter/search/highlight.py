@@ -91,31 +91,47 @@ def passage_lines(text: str) -> str:
     return "\n".join(match.group().rstrip() for match in _PASSAGE.finditer(text))
 
 
-def _score(found: list[str]) -> tuple[int, int]:
-    return len({term.lower() for term in found}), len(found)
-
-
-def _best_passage(lines: str, passages: list[str], pattern: re.Pattern[str]) -> int:
-    """Return the index of the passage of `lines` with the best score; the first on a tie."""
-    found: dict[int, list[str]] = {}
+def _passages_found(
+    lines: str, passages: list[str], pattern: re.Pattern[str]
+) -> list[tuple[int, int, int]]:
+    """Return (passage index, distinct terms, matches) of each passage of
+    `lines` where `pattern` finds something, in order."""
+    found: list[tuple[int, int, int]] = []
     index, counted = 0, 0
+    current, terms, count = -1, set(), 0
     for match in pattern.finditer(lines):
-        term = match.group()
+        start, term = match.start(), match.group()
         if "\n" in term:
             # A term broken over two lines is in neither; only a search
             # passage by passage leaves it out and finds what it hid.
-            found = {
-                number: terms
+            return [
+                (number, len({term.lower() for term in matches}), len(matches))
                 for number, passage in enumerate(passages)
-                if (terms := pattern.findall(passage))
-            }
-            break
+                if (matches := pattern.findall(passage))
+            ]
         # The passage is the number of line breaks before the match; the
         # matches come in order, so each stretch of text is counted once.
-        index += lines.count("\n", counted, match.start())
-        counted = match.start()
-        found.setdefault(index, []).append(term)
-    return max(found, key=lambda index: (_score(found[index]), -index), default=0)
+        index += lines.count("\n", counted, start)
+        counted = start
+        if index != current:
+            if count:
+                found.append((current, len(terms), count))
+            current, terms, count = index, set(), 0
+        terms.add(term.lower())
+        count += 1
+    if count:
+        found.append((current, len(terms), count))
+    return found
+
+
+def _best_passage(lines: str, passages: list[str], pattern: re.Pattern[str]) -> int:
+    """Return the index of the passage of `lines` with the most distinct terms,
+    then the most matches; the first on a tie, the first passage without any."""
+    best, best_score = 0, (0, 0)
+    for index, distinct, count in _passages_found(lines, passages, pattern):
+        if (distinct, count) > best_score:
+            best, best_score = index, (distinct, count)
+    return best
 
 
 def snippet(lines: str, pattern: re.Pattern[str] | None) -> SafeString:

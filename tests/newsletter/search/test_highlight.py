@@ -86,6 +86,14 @@ def test_in_a_long_body_the_passage_with_most_distinct_terms_wins_over_more_matc
     assert result.startswith("…<mark>Helm</mark> charts for <mark>Argo</mark> CD.")
 
 
+def test_among_passages_with_as_many_distinct_terms_the_one_with_most_matches_wins():
+    """One term: the line naming it three times beats the earlier and later ones."""
+    body = "Argo once.\nArgo and Argo and Argo, again.\nArgo twice, Argo."
+    assert _snippet(body, "argo").startswith(
+        "…<mark>Argo</mark> and <mark>Argo</mark> and <mark>Argo</mark>, again."
+    )
+
+
 def test_on_a_tie_the_earliest_passage_wins_and_is_followed_by_the_next():
     """Two sentences that name the terms alike: the first one, with what follows it."""
     body = "Intro。Cilium 与 eBPF。中间。Cilium 与 eBPF 再次。"
