@@ -34,6 +34,10 @@ _CHUNK = re.compile(
     rf"(?P<han>[{HAN}]+)|(?P<word>[^\W_{HAN}]+(?:[-._+'’/][^\W_{HAN}]+)*)", re.UNICODE
 )
 _WORD_PIECE = re.compile(rf"\d+|[^\W\d_{HAN}]+", re.UNICODE)
+# Longer than any word a reader would search for: a run of letters this long
+# is data (a key, an encoded blob), and PostgreSQL refuses a lexeme over
+# 2,047 bytes, so a word holding such a token is left out of the index.
+MAX_TOKEN_LENGTH = 200
 DOMAIN_WORDS = Path(__file__).with_name("domain_words.txt")
 
 _segmenter: jieba.Tokenizer | None = None
@@ -94,22 +98,20 @@ def _subwords(word: str, frequencies: dict[str, int]) -> tuple[str, ...]:
 
 
 def words(text: str) -> list[Word]:
-    """Return the words of `text` in order (normalised; punctuation and emoji dropped)."""
+    """Return the words of `text` in order (normalised; punctuation and emoji
+    dropped, and words with a token over MAX_TOKEN_LENGTH left out)."""
     tokenizer = segmenter()
     found: list[Word] = []
     for run, chunk in enumerate(_CHUNK.finditer(normalize(text))):
         if chunk["han"]:
             for piece in tokenizer.cut(chunk["han"]):
-                found.append(
-                    Word(
-                        tokens=(piece,),
-                        han=True,
-                        run=run,
-                        parts=_subwords(piece, tokenizer.FREQ),
-                    )
-                )
+                if len(piece) <= MAX_TOKEN_LENGTH:
+                    parts = _subwords(piece, tokenizer.FREQ)
+                    found.append(Word(tokens=(piece,), han=True, run=run, parts=parts))
         else:
-            found.append(Word(tokens=tuple(_WORD_PIECE.findall(chunk["word"])), han=False, run=run))
+            tokens = tuple(_WORD_PIECE.findall(chunk["word"]))
+            if max(map(len, tokens), default=0) <= MAX_TOKEN_LENGTH:
+                found.append(Word(tokens=tokens, han=False, run=run))
     return found
 
 

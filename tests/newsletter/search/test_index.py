@@ -25,7 +25,12 @@ from newsletter.models import Issue, Item, SearchEntry, SearchWord
 from newsletter.rendering import item_render
 from newsletter.search.index import search_index_catch_up, search_index_rebuild
 from newsletter.search.query import parse_query
-from newsletter.search.results import SearchFilters, finds_any, search_results
+from newsletter.search.results import (
+    SearchFilters,
+    finds_any,
+    ranked_public_ids,
+    search_results,
+)
 from newsletter.search.snapshot import public_snapshot
 from newsletter.services import issue_import
 from tests.admin_forms import change_form_data
@@ -220,13 +225,24 @@ def test_the_latin_words_of_indexed_items_feed_the_spelling_hints(db):
     }
 
 
+def test_a_word_too_long_to_be_searched_for_is_left_out_and_the_item_indexed(db):
+    """A run of letters over MAX_TOKEN_LENGTH (a key, an encoded blob) made
+    PostgreSQL refuse the item's whole entry, and so its publication."""
+    blob = "q" * 3000
+    item = public_item(title="Helm 4 发布", body=f"密钥 {blob} 之后是 Argo")
+    entry = SearchEntry.objects.get(item=item)
+    assert blob not in entry.body and "argo" in entry.body
+    assert ranked_public_ids(parse_query("argo"), limit=5) == [item.pk]
+    assert not SearchWord.objects.filter(word=blob).exists()
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="a GIN index is PostgreSQL's")
 def test_postgresql_writes_index_entries_straight_into_the_gin_index(db):
     """No pending list (fastupdate off): every search would read it until a
     vacuum merged it, which after a month's publication cost 1.8 ms a search."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT reloptions FROM pg_class WHERE relname = 'newsletter_searchentry_document'"
+            "SELECT reloptions FROM pg_class WHERE relname = 'newsletter_search_words_and_pairs'"
         )
         assert cursor.fetchone()[0] == ["fastupdate=off"]
 
