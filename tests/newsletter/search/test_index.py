@@ -236,6 +236,31 @@ def test_a_word_too_long_to_be_searched_for_is_left_out_and_the_item_indexed(db)
     assert not SearchWord.objects.filter(word=blob).exists()
 
 
+def test_a_phrase_is_found_where_its_words_stand_together_in_one_field(db):
+    """Words apart, or one ending a field and the other starting the next, are
+    not the phrase. (PostgreSQL finds a phrase of two words by its word pair,
+    a longer one by its pairs and then the positions: migration 0015.)"""
+    together = public_item(title="kube-proxy 换用 nftables", body="Kubernetes v1.35 发布")
+    apart = public_item(title="kube 与 proxy", body="Kubernetes 发布 v1.35")
+    across = public_item(title="新版 kube", remark="proxy 改进", body="")
+    assert ranked_public_ids(parse_query("kube-proxy"), limit=5) == [together.pk]
+    assert ranked_public_ids(parse_query('"kubernetes v1.35"'), limit=5) == [together.pk]
+    found = ranked_public_ids(parse_query('proxy -"kube proxy"'), limit=5)
+    assert sorted(found) == sorted([apart.pk, across.pk])
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="word pairs are PostgreSQL's")
+def test_postgresql_pairs_the_words_that_stand_together_in_a_stream(db):
+    """An empty token (two spaces) leaves a gap, as in the document's positions."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT newsletter_search_pairs('kube proxy  v 1 35'), newsletter_search_pairs('')"
+        )
+        pairs, empty = cursor.fetchone()
+    assert pairs == "'1 35' 'kube proxy' 'v 1'"
+    assert empty == ""
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="a GIN index is PostgreSQL's")
 def test_postgresql_writes_index_entries_straight_into_the_gin_index(db):
     """No pending list (fastupdate off): every search would read it until a

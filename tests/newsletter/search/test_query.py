@@ -88,9 +88,13 @@ def test_sqlite_gets_an_fts5_expression():
 
 
 def test_postgresql_gets_a_tsquery_without_the_parser():
-    """Phrases use <->; lexemes are quoted, restricted to the title (A) when asked."""
+    """Lexemes are quoted. Matches are found by word pairs: a phrase of two words
+    is its pair's lexeme, a longer one its pairs and then its positions; the
+    documents are scored by phrases (<->), restricted to the title (A) when asked."""
     query = parse_query('kube-proxy helm OR linkerd -"gateway api"')
-    assert tsquery(query) == (
-        "(('kube' <-> 'proxy') & ('helm' | 'linkerd')) & !(('gateway' <-> 'api'))"
+    assert tsquery(query) == "('kube proxy' & ('helm' | 'linkerd')) & !('gateway api')"
+    assert tsquery(parse_query('"kubernetes 1.35"')) == (
+        "('kubernetes 1' & '1 35' & ('kubernetes' <-> '1' <-> '35'))"
     )
+    assert tsquery_positive(query) == "('kube' <-> 'proxy') & ('helm' | 'linkerd')"
     assert tsquery_positive(parse_query("kube-proxy"), weight="A") == "('kube':A <-> 'proxy':A)"
