@@ -25,6 +25,22 @@ STREAMS = (
     "body_parts",
 )
 
+
+def _matches_function(condition: str) -> str:
+    """Return the statement defining newsletter_search_matches (migration 0012)
+    with the index condition `condition` on the entry."""
+    return f"""
+    CREATE OR REPLACE FUNCTION newsletter_search_matches(whole_query tsquery, title_query tsquery)
+    RETURNS TABLE (item_id bigint, in_title boolean)
+    LANGUAGE sql STABLE PARALLEL SAFE
+    SET enable_seqscan = off
+    AS $$
+        SELECT entry.item_id, entry.head @@ title_query
+        FROM newsletter_searchentry AS entry WHERE {condition}
+    $$
+    """
+
+
 POSTGRESQL_FORWARD = [
     """
     CREATE FUNCTION newsletter_search_pairs(stream text) RETURNS tsvector
@@ -43,29 +59,11 @@ POSTGRESQL_FORWARD = [
     "CREATE INDEX newsletter_search_words_and_pairs ON newsletter_searchentry"
     " USING gin ((document || pairs)) WITH (fastupdate = off)",
     "DROP INDEX newsletter_searchentry_document",
-    """
-    CREATE OR REPLACE FUNCTION newsletter_search_matches(whole_query tsquery, title_query tsquery)
-    RETURNS TABLE (item_id bigint, in_title boolean)
-    LANGUAGE sql STABLE PARALLEL SAFE
-    SET enable_seqscan = off
-    AS $$
-        SELECT entry.item_id, entry.head @@ title_query
-        FROM newsletter_searchentry AS entry WHERE (entry.document || entry.pairs) @@ whole_query
-    $$
-    """,
+    _matches_function("(entry.document || entry.pairs) @@ whole_query"),
     "ANALYZE newsletter_searchentry",
 ]
 POSTGRESQL_BACKWARD = [
-    """
-    CREATE OR REPLACE FUNCTION newsletter_search_matches(whole_query tsquery, title_query tsquery)
-    RETURNS TABLE (item_id bigint, in_title boolean)
-    LANGUAGE sql STABLE PARALLEL SAFE
-    SET enable_seqscan = off
-    AS $$
-        SELECT entry.item_id, entry.head @@ title_query
-        FROM newsletter_searchentry AS entry WHERE entry.document @@ whole_query
-    $$
-    """,
+    _matches_function("entry.document @@ whole_query"),
     "CREATE INDEX newsletter_searchentry_document ON newsletter_searchentry"
     " USING gin (document) WITH (fastupdate = off)",
     "DROP INDEX newsletter_search_words_and_pairs",
