@@ -30,6 +30,9 @@ _JOINER = r"[\s\-._/:+'’]"
 # or line (the breaks str.splitlines knows), or one sentence end on its own.
 _END = "。！？；!?;"
 _LINE_BREAK = r"\n\r\v\f\x1c-\x1e\x85\u2028\u2029"
+# Shorter texts (a title, a snippet) are searched with one pattern, ignoring
+# case: below this length, setting up `Marker`'s search costs more than it saves.
+SHORT_TEXT = 300
 _PASSAGE = re.compile(rf"[^\s{_END}][^{_LINE_BREAK}{_END}]*[{_END}]?|[{_END}]")
 
 
@@ -42,45 +45,93 @@ def _kind(character: str) -> str:
 
 
 def term_pattern(term: Term) -> str:
-    """Return a regular expression finding `term` in original text."""
+    """Return a regular expression finding `term` in text (lower-cased where
+    the term has letters with a case, see `Marker`)."""
     tokens = term.tokens
     first, last = _kind(tokens[0][0]), _kind(tokens[-1][-1])
-    # "No letter (digit) before the term" is checked just after its first
-    # character, as "none before that character": a pattern opening with a
-    # look-behind runs it at every position of the text, one opening with a
-    # character only where that character stands (several times faster).
-    left = {"digit": r"(?<!\d.)", "letter": rf"(?<!{_LETTER}.)"}.get(first, "")
+    # "No letter (digit) before the term" is checked once its first token is
+    # read, as "none before that token": a pattern opening with a look-behind
+    # runs it at every position of the text, one opening with the token is
+    # searched for as a string (several times faster).
+    before = {"digit": r"\d", "letter": _LETTER}.get(first)
+    left = f"(?<!{before}.{{{len(tokens[0])}}})" if before else ""
     right = {"digit": r"(?!\d)", "letter": rf"(?!{_LETTER})"}.get(last, "")
-    pieces = [re.escape(tokens[0][0]), left, re.escape(tokens[0][1:])]
+    pieces = [re.escape(tokens[0]), left]
     for previous, token in pairwise(tokens):
-        before = _kind(previous[-1])
+        kind = _kind(previous[-1])
         # Two letters or two digits were two tokens only if something stood
         # between them ("1.35" is not "135"); a letter meets a digit freely.
-        same = before == _kind(token[0]) and before != "han"
+        same = kind == _kind(token[0]) and kind != "han"
         pieces.append(f"{_JOINER}+" if same else f"{_JOINER}*")
         pieces.append(re.escape(token))
     return "".join(pieces) + right
 
 
-def terms_pattern(terms: list[Term]) -> re.Pattern[str] | None:
-    """Return one pattern finding any of `terms`, the longest first; None without terms."""
-    if not terms:
-        return None
-    ordered = sorted(set(terms), key=lambda term: sum(map(len, term.tokens)), reverse=True)
-    return re.compile("|".join(term_pattern(term) for term in ordered), re.IGNORECASE)
+class Marker:
+    """Finds the query's terms in original text, the longest first, ignoring case.
+
+    What one pattern of all the terms, case ignored, finds (that pattern is
+    the fallback), found faster: a pattern that ignores case, or that offers
+    several terms, is tried at every position of the text, where one term
+    matched exactly is searched for as a string. So the text is lower-cased
+    once (the tokens are), when the terms have letters with a case, and each
+    term searched for on its own; at the first place any is found, the
+    longest term found there wins, as the alternation would choose.
+    """
+
+    def __init__(self, terms: list[Term]) -> None:
+        ordered = sorted(set(terms), key=lambda term: sum(map(len, term.tokens)), reverse=True)
+        patterns = [term_pattern(term) for term in ordered]
+        self.pattern = re.compile("|".join(patterns), re.IGNORECASE)
+        self.exact = re.compile("|".join(patterns))
+        self.searches = [re.compile(pattern).search for pattern in patterns]
+        self.cased = any(token != token.upper() for term in ordered for token in term.tokens)
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        """Return (start, end) of each term found in `text`, in order, none overlapping."""
+        lowered = text.lower() if self.cased and len(text) >= SHORT_TEXT else text
+        if len(text) < SHORT_TEXT or len(lowered) != len(text):
+            # A short text is read sooner than it is lower-cased; lower-casing
+            # may lengthen a letter (İ), and then positions would not agree.
+            return [match.span() for match in self.pattern.finditer(text)]
+        if len(self.searches) == 1:
+            return [match.span() for match in self.exact.finditer(lowered)]
+        return self._merged(lowered)
+
+    def _merged(self, text: str) -> list[tuple[int, int]]:
+        searches, match = self.searches, self.exact.match
+        found = [search(text) for search in searches]
+        spans: list[tuple[int, int]] = []
+        position = 0
+        while True:
+            first = -1
+            for number, term in enumerate(found):
+                if term is not None and term.start() < position:
+                    term = found[number] = searches[number](text, position)
+                if term is not None and (first < 0 or term.start() < first):
+                    first = term.start()
+            if first < 0:
+                return spans
+            position = match(text, first).end()
+            spans.append((first, position))
 
 
-def highlight(text: str, pattern: re.Pattern[str] | None) -> SafeString:
-    """Return `text` escaped, with each match of `pattern` in <mark>."""
+def terms_marker(terms: list[Term]) -> Marker | None:
+    """Return the Marker of `terms`; None without terms."""
+    return Marker(terms) if terms else None
+
+
+def highlight(text: str, marker: Marker | None) -> SafeString:
+    """Return `text` escaped, with each term `marker` finds in <mark>."""
     # The standard library's escape, as Django's is, without its check for
     # lazy strings: a page of results escapes a few hundred pieces.
-    if pattern is None:
+    if marker is None:
         return mark_safe(escape(text))  # noqa: S308
     pieces, last = [], 0
-    for match in pattern.finditer(text):
-        pieces.append(escape(text[last : match.start()]))
-        pieces.append(f"<mark>{escape(match.group())}</mark>")
-        last = match.end()
+    for start, end in marker.spans(text):
+        pieces.append(escape(text[last:start]))
+        pieces.append(f"<mark>{escape(text[start:end])}</mark>")
+        last = end
     pieces.append(escape(text[last:]))
     # Every piece of text above went through escape().
     return mark_safe("".join(pieces))  # noqa: S308
@@ -91,23 +142,21 @@ def passage_lines(text: str) -> str:
     return "\n".join(match.group().rstrip() for match in _PASSAGE.finditer(text))
 
 
-def _passages_found(
-    lines: str, passages: list[str], pattern: re.Pattern[str]
-) -> list[tuple[int, int, int]]:
+def _passages_found(lines: str, passages: list[str], marker: Marker) -> list[tuple[int, int, int]]:
     """Return (passage index, distinct terms, matches) of each passage of
-    `lines` where `pattern` finds something, in order."""
+    `lines` where `marker` finds something, in order."""
     found: list[tuple[int, int, int]] = []
     index, counted = 0, 0
     current, terms, count = -1, set(), 0
-    for match in pattern.finditer(lines):
-        start, term = match.start(), match.group()
+    for start, end in marker.spans(lines):
+        term = lines[start:end]
         if "\n" in term:
             # A term broken over two lines is in neither; only a search
             # passage by passage leaves it out and finds what it hid.
             return [
-                (number, len({term.lower() for term in matches}), len(matches))
+                (number, len({passage[s:e].lower() for s, e in spans}), len(spans))
                 for number, passage in enumerate(passages)
-                if (matches := pattern.findall(passage))
+                if (spans := marker.spans(passage))
             ]
         # The passage is the number of line breaks before the match; the
         # matches come in order, so each stretch of text is counted once.
@@ -124,18 +173,18 @@ def _passages_found(
     return found
 
 
-def _best_passage(lines: str, passages: list[str], pattern: re.Pattern[str]) -> int:
+def _best_passage(lines: str, passages: list[str], marker: Marker) -> int:
     """Return the index of the passage of `lines` with the most distinct terms,
     then the most matches; the first on a tie, the first passage without any."""
     best, best_score = 0, (0, 0)
-    for index, distinct, count in _passages_found(lines, passages, pattern):
+    for index, distinct, count in _passages_found(lines, passages, marker):
         if (distinct, count) > best_score:
             best, best_score = index, (distinct, count)
     return best
 
 
-def snippet(lines: str, pattern: re.Pattern[str] | None) -> SafeString:
-    """Return the best passage of `lines` for `pattern`, marked, about SNIPPET_LENGTH long.
+def snippet(lines: str, marker: Marker | None) -> SafeString:
+    """Return the best passage of `lines` for `marker`'s terms, marked, about SNIPPET_LENGTH long.
 
     `lines` holds one passage a line, as `passage_lines` writes them; the
     query's terms are found once over all of it rather than passage by passage.
@@ -148,18 +197,18 @@ def snippet(lines: str, pattern: re.Pattern[str] | None) -> SafeString:
         return mark_safe("")
     passages = lines.split("\n")
     best = 0
-    if pattern is not None:
-        best = _best_passage(lines, passages, pattern)
+    if marker is not None:
+        best = _best_passage(lines, passages, marker)
     excerpt, end = passages[best], best
     while end + 1 < len(passages) and len(excerpt) + len(passages[end + 1]) < SNIPPET_LENGTH:
         end += 1
         excerpt = f"{excerpt} {passages[end]}"
     start, more_after = 0, end + 1 < len(passages)
     if len(excerpt) > SNIPPET_LENGTH:
-        match = pattern.search(excerpt) if pattern is not None else None
-        start = max(0, match.start() - SNIPPET_LENGTH // 4) if match else 0
+        spans = marker.spans(excerpt) if marker is not None else []
+        start = max(0, spans[0][0] - SNIPPET_LENGTH // 4) if spans else 0
         more_after = more_after or start + SNIPPET_LENGTH < len(excerpt)
         excerpt = excerpt[start : start + SNIPPET_LENGTH]
     prefix = "…" if best or start else ""
     suffix = "…" if more_after else ""
-    return highlight(f"{prefix}{excerpt}{suffix}", pattern)
+    return highlight(f"{prefix}{excerpt}{suffix}", marker)

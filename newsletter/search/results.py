@@ -23,7 +23,7 @@ from newsletter.caching.generation import site_generation
 from newsletter.models import Item
 from newsletter.search.backends import backend
 from newsletter.search.cache import Remembered
-from newsletter.search.highlight import highlight, snippet, terms_pattern
+from newsletter.search.highlight import highlight, snippet, terms_marker
 from newsletter.search.query import Query, parse_query
 from newsletter.search.ranking import Candidates, find_candidates, ranked_ids
 from newsletter.search.snapshot import Entry, Snapshot, public_snapshot
@@ -120,7 +120,7 @@ class RankedHits(Sequence):
         self.remembered = remembered
         # ranked(start, stop) returns the ids ranked start to stop.
         self.ranked = ranked
-        self.pattern = terms_pattern(query.terms)
+        self.marker = terms_marker(query.terms)
 
     def __len__(self) -> int:
         return self.total
@@ -145,8 +145,8 @@ class RankedHits(Sequence):
                 SearchHit(
                     pk=pk,
                     title=title,
-                    marked_title=highlight(title, self.pattern),
-                    snippet=snippet(text or "", self.pattern),
+                    marked_title=highlight(title, self.marker),
+                    snippet=snippet(text or "", self.marker),
                     url=f"{issue_url}#{Item.anchor_of(pk)}",
                     issue_title=issue_title or issue_slug,
                     issue_url=issue_url,

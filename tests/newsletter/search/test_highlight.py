@@ -1,22 +1,26 @@
 """Marks cover whole query terms, and the snippet is the best-matching passage."""
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from newsletter.search.highlight import (
+    SHORT_TEXT,
     SNIPPET_LENGTH,
     highlight,
     passage_lines,
     snippet,
-    terms_pattern,
+    terms_marker,
 )
 from newsletter.search.query import parse_query
 
 
 def _marked(text: str, query: str) -> str:
-    return str(highlight(text, terms_pattern(list(parse_query(query).terms))))
+    return str(highlight(text, terms_marker(list(parse_query(query).terms))))
 
 
 def _snippet(text: str, query: str) -> str:
     # The index keeps the text as passage_lines writes it.
-    return str(snippet(passage_lines(text), terms_pattern(list(parse_query(query).terms))))
+    return str(snippet(passage_lines(text), terms_marker(list(parse_query(query).terms))))
 
 
 def test_a_chinese_term_is_marked_whole_and_its_characters_never_alone():
@@ -122,3 +126,30 @@ def test_the_index_keeps_one_passage_a_line():
         "next line",
         "。",
     ]
+
+
+# Texts and queries built from the characters that decide where a term
+# starts and ends: letters of both cases, digits, the joiners, Han, a line
+# break, and İ, which lower-cases to two characters.
+_TEXT = st.text(alphabet="aAbBkK1357 -._/\n云原生网关İß", max_size=60)
+_QUERY_WORD = st.text(alphabet="abAkK135-.云原生网关", min_size=1, max_size=6)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=_TEXT, words=st.lists(_QUERY_WORD, min_size=1, max_size=3))
+def test_the_marker_finds_what_one_pattern_of_all_its_terms_ignoring_case_finds(text, words):
+    """Searching the lower-cased text term by term finds the same marks, in the
+    same places, as the alternation of the terms ignoring case."""
+    marker = terms_marker(list(parse_query(" ".join(words)).terms))
+    if marker is None:
+        return
+    # Repeated past SHORT_TEXT, the text is searched term by term.
+    for repeated in (text, text * (SHORT_TEXT // max(len(text), 1) + 1)):
+        expected = [match.span() for match in marker.pattern.finditer(repeated)]
+        assert marker.spans(repeated) == expected
+
+
+def test_a_letter_that_lower_cases_longer_leaves_the_marks_in_place():
+    """İ lower-cases to two characters; the marks still fall on the terms."""
+    text = "İstanbul KubeCon: Kubernetes. " + "Filler. " * SHORT_TEXT
+    assert _marked(text, "kubernetes").startswith("İstanbul KubeCon: <mark>Kubernetes</mark>.")
