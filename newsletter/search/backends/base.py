@@ -53,8 +53,9 @@ class SearchBackend:
         query (what `matches` reads, unless a backend has its own)."""
         raise NotImplementedError
 
-    def phrase_condition(self, query: Query) -> SQL | None:
-        """Return a condition true for rows holding the query as an exact phrase, if any."""
+    def phrase_condition(self, query: Query, ids: list[int]) -> SQL | None:
+        """Return a condition true for the rows of `ids` holding the query as an
+        exact phrase, if it has one."""
         raise NotImplementedError
 
     def score(self, query: Query) -> SQL:
@@ -134,7 +135,7 @@ class SearchBackend:
         query as one phrase and its relevance, the higher the better. One query."""
         if not ids:
             return {}
-        phrase_sql, phrase_params = self.phrase_condition(query) or ("FALSE", [])
+        phrase_sql, phrase_params = self.phrase_condition(query, ids) or ("FALSE", [])
         score_sql, score_params = self.score(query)
         window_sql, window_params = self.window_condition(query, ids)
         sql = (

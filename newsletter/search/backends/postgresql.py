@@ -89,7 +89,7 @@ class PostgreSQLBackend(SearchBackend):
     def match_condition(self, query: Query) -> SQL:
         return f"({TABLE}.document || {TABLE}.pairs) @@ %s::tsquery", [tsquery(query)]
 
-    def phrase_condition(self, query: Query) -> SQL | None:
+    def phrase_condition(self, query: Query, ids: list[int]) -> SQL | None:
         phrase = query.phrase
         if phrase is None:
             return None

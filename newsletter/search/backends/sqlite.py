@@ -55,6 +55,11 @@ def _ids(listed: str | None) -> list[int]:
     return list(map(int, listed.split(","))) if listed else []
 
 
+def _span(ids: list[int]) -> SQL:
+    # The range of rowids from the least of `ids` to the greatest.
+    return "rowid BETWEEN %s AND %s", [min(ids), max(ids)]
+
+
 def _columns(names) -> str:
     return "{" + " ".join(names) + "}"
 
@@ -74,16 +79,17 @@ class SQLiteBackend(SearchBackend):
     def match_condition(self, query: Query) -> SQL:
         return f"{TABLE} MATCH %s", [fts5_query(query)]
 
-    def _rows_matching(self, expression: str) -> SQL:
+    def _rows_matching(self, expression: str, within: SQL = ("1", [])) -> SQL:
         # A subquery of its own: bm25() belongs to the outer query's MATCH.
-        return f"{self.key} IN (SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s)", [expression]
+        sql = f"{self.key} IN (SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s AND {within[0]})"
+        return sql, [expression, *within[1]]
 
     def title_condition(self, query: Query) -> SQL:
         return self._rows_matching(fts5_title(query))
 
-    def phrase_condition(self, query: Query) -> SQL | None:
+    def phrase_condition(self, query: Query, ids: list[int]) -> SQL | None:
         phrase = query.phrase
-        return None if phrase is None else self._rows_matching(_term(phrase))
+        return None if phrase is None else self._rows_matching(_term(phrase), _span(ids))
 
     def score(self, query: Query) -> SQL:
         weights = ", ".join(str(WEIGHTS[weight]) for _name, weight in STREAMS)
@@ -93,9 +99,14 @@ class SQLiteBackend(SearchBackend):
         # bm25() needs the MATCH of its own query. The unary plus keeps SQLite
         # from handing each id to FTS5 as a lookup, which runs the MATCH once
         # per id; instead the matches are read once and checked against `ids`.
+        # The ids' span of rowids, which FTS5 seeks to in its lists, spares
+        # reading the matches outside it: the first window of a broad word is
+        # its newest hundred items of thousands.
         match_sql, match_params = self.match_condition(query)
+        span_sql, span_params = _span(ids)
         placeholders = ", ".join(["%s"] * len(ids))
-        return f"{match_sql} AND +{self.key} IN ({placeholders})", [*match_params, *ids]
+        sql = f"{match_sql} AND {span_sql} AND +{self.key} IN ({placeholders})"
+        return sql, [*match_params, *span_params, *ids]
 
     def match_lists(self, query: Query) -> tuple[list[int], set[int]]:
         # Each list read as one string: Python's sqlite3 takes about half a
