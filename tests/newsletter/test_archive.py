@@ -59,7 +59,8 @@ def test_issues_are_grouped_by_year_newest_first(client):
         issue.save()
     response = client.get("/issues/")
     html = response.content.decode()
-    years = sorted({entry.issue.publish_at.year for entry in response.context["page"].object_list})
+    entries = response.context["page"].object_list
+    years = sorted({timezone.localtime(entry.issue.publish_at).year for entry in entries})
     assert html.count('class="archive-year"') == len(years)
     assert html.index("第 2025-01 期") < html.index("第 2024-12 期") < html.index("第 2024-11 期")
 

@@ -112,7 +112,9 @@ def test_an_entry_links_the_item_on_its_issue_page_with_issue_date_and_first_sen
     html = client.get("/sections/news/").content.decode()
     assert f'<a href="/issues/{item.issue.slug}/#item-{item.pk}">{item.title}</a>' in html
     assert f'href="{item.issue.get_absolute_url()}"' in html
-    assert item.issue.publish_at.strftime("%Y-%m-%d") in html
+    # The date as readers see it, in the site's time zone (UTC+8): after
+    # 16:00 UTC it is already the next day there.
+    assert timezone.localtime(item.issue.publish_at).strftime("%Y-%m-%d") in html
     assert "Helm v4.0.0 发布了。" in html and "它带来插件系统" not in html
     assert 'class="prose"' not in html and "简介" not in html
 
