@@ -99,21 +99,24 @@ class Marker:
         return self._merged(lowered)
 
     def _merged(self, text: str) -> list[tuple[int, int]]:
-        searches, match = self.searches, self.exact.match
+        # Each term's next match from the current position; the first of them
+        # in the text wins, and on a tie the longest term (listed first),
+        # whose match there is the alternation's.
+        searches = self.searches
         found = [search(text) for search in searches]
         spans: list[tuple[int, int]] = []
         position = 0
         while True:
-            first = -1
+            first = None
             for number, term in enumerate(found):
                 if term is not None and term.start() < position:
                     term = found[number] = searches[number](text, position)
-                if term is not None and (first < 0 or term.start() < first):
-                    first = term.start()
-            if first < 0:
+                if term is not None and (first is None or term.start() < first.start()):
+                    first = term
+            if first is None:
                 return spans
-            position = match(text, first).end()
-            spans.append((first, position))
+            spans.append(first.span())
+            position = first.end()
 
 
 def terms_marker(terms: list[Term]) -> Marker | None:

@@ -135,7 +135,9 @@ class PostgreSQLBackend(SearchBackend):
 
     def window_condition(self, query: Query, ids: list[int]) -> SQL:
         # The ids matched a moment ago: looked up by key, not matched again.
-        return f"{self.key} = ANY(%s)", [ids]
+        # Sent as an array literal: psycopg inspects a list of a hundred ints
+        # element by element to choose its type (80 µs a window).
+        return f"{self.key} = ANY(%s::bigint[])", ["{" + ",".join(map(str, ids)) + "}"]
 
     def optimize(self) -> None:
         # Fresh statistics, so the planner knows the GIN index is worth using.
