@@ -23,6 +23,9 @@ from newsletter.search.analysis import HAN
 from newsletter.search.query import Term
 
 SNIPPET_LENGTH = 120
+# Shorter texts (a title, a snippet) are searched with one pattern, ignoring
+# case: below this length, setting up `Marker`'s search costs more than it saves.
+SHORT_TEXT = 300
 _LETTER = rf"[^\W\d_{HAN}]"
 # What the analysis drops between the tokens of one term.
 _JOINER = r"[\s\-._/:+'’]"
@@ -30,9 +33,6 @@ _JOINER = r"[\s\-._/:+'’]"
 # or line (the breaks str.splitlines knows), or one sentence end on its own.
 _END = "。！？；!?;"
 _LINE_BREAK = r"\n\r\v\f\x1c-\x1e\x85\u2028\u2029"
-# Shorter texts (a title, a snippet) are searched with one pattern, ignoring
-# case: below this length, setting up `Marker`'s search costs more than it saves.
-SHORT_TEXT = 300
 _PASSAGE = re.compile(rf"[^\s{_END}][^{_LINE_BREAK}{_END}]*[{_END}]?|[{_END}]")
 
 
@@ -68,15 +68,15 @@ def term_pattern(term: Term) -> str:
 
 
 class Marker:
-    """Finds the query's terms in original text, the longest first, ignoring case.
+    """Finds the query's terms in original text, case ignored, the longest first.
 
-    What one pattern of all the terms, case ignored, finds (that pattern is
-    the fallback), found faster: a pattern that ignores case, or that offers
-    several terms, is tried at every position of the text, where one term
-    matched exactly is searched for as a string. So the text is lower-cased
-    once (the tokens are), when the terms have letters with a case, and each
-    term searched for on its own; at the first place any is found, the
-    longest term found there wins, as the alternation would choose.
+    What one pattern of all the terms, ignoring case (`pattern`), finds is
+    what is marked. Python's re tries such a pattern at every position of a
+    text, where a single term matched as written is searched for as a
+    string, several times faster. So a long text is lower-cased once (the
+    tokens are lower-case) when the terms have letters with a case, and each
+    term is searched for on its own; at the first place any term is found,
+    the longest found there wins, as the alternation would choose.
     """
 
     def __init__(self, terms: list[Term]) -> None:
