@@ -7,14 +7,22 @@ process of its own (Django binds to one database per process):
     python bench/search.py sqlite:///:memory:
     python bench/search.py postgres://postgres@127.0.0.1:5432/digest_bench
 
-On PostgreSQL the benchmark creates and drops its own test database
-(`test_` + the name in the URL, here test_digest_bench); set
-BENCH_POSTGRES_URL to choose another server or name. Without a reachable
-PostgreSQL only SQLite is measured.
+On PostgreSQL the benchmark creates and drops its own two test databases
+(`test_` + the name in the URL + `_small` and `_large`, here
+test_digest_bench_small and test_digest_bench_large); set BENCH_POSTGRES_URL
+to choose another server or name. Without a reachable PostgreSQL only
+SQLite is measured.
 
 The corpus: one 42-item issue made of the demo's two issues (21 real items
-from the publication, each section's items twice), imported 120 times as the
-monthly issues of ten years, tagged as `load_demo` tags them.
+from the publication, each section's items twice), imported once into one
+database and 120 times into the other, as the monthly issues of ten years,
+tagged as `load_demo` tags them. Each round measures both sizes, switching
+the site from one database to the other (and forgetting the snapshot and
+the remembered answers, which are kept per site generation, then asking
+every query once): a machine that runs slower for some minutes slows both
+sizes alike. Measured one after the other, minutes apart, the sizes gave
+one query's growth as 1.99x in one run and, with faster code, 2.19x in the
+next.
 Each query is timed twice: asked for the first time (the remembered
 answers off, DIGEST_SEARCH_CACHE_SECONDS=0: the index finds the matches and
 scores a window of them, and the facets are counted, every request; the
@@ -25,20 +33,21 @@ newsletter/search/cache.py).
 Each query is timed in rounds, alternating with the trivial view, and its
 ratio is the median of its time over the trivial view's timed just before
 it: a machine that slows down for a while (a shared virtual machine does)
-slows both alike. Growth is the ratio at 5,040 items over the ratio at 42,
-so that a machine slower while one size is measured is not taken for search
-slowing down; the trivial view does the same work at both sizes. The wall
+slows both alike. Growth is the ratio at 5,040 items over the ratio at 42;
+the trivial view does the same work at both sizes. The wall
 times' growth is printed beside it.
 Targets: each query within 40 times the trivial view (aim for 10), and
 within twice its own time at 42 items; "ok" or "MISSED" judges both.
 """
 
+import copy
 import os
 import statistics
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -93,23 +102,36 @@ def _once(function) -> float:
     return (time.perf_counter() - start) * 1000
 
 
-def _rounds(baseline, search) -> Timings:
-    """Time `baseline()` and `search(query)` for each query in alternation, ROUNDS times."""
-    baselines: list[float] = []
-    times: dict[str, list[float]] = {query: [] for query in QUERIES}
-    ratios: dict[str, list[float]] = {query: [] for query in QUERIES}
+def _rounds(sizes: dict[str, Callable[[], None]], baseline, search) -> dict[str, Timings]:
+    """Time `baseline()` and `search(query)` for each query in alternation, ROUNDS
+    times, at every size in each round: `sizes` maps a size to the function
+    that switches the site to it."""
+    samples = {size: _Samples() for size in sizes}
     for _ in range(ROUNDS):
-        for query in QUERIES:
-            before = _once(baseline)
-            took = _once(lambda q=query: search(q))
-            baselines.append(before)
-            times[query].append(took)
-            ratios[query].append(took / before)
-    return Timings(
-        baseline=statistics.median(baselines),
-        times={query: statistics.median(samples) for query, samples in times.items()},
-        ratios={query: statistics.median(samples) for query, samples in ratios.items()},
-    )
+        for size, switch in sizes.items():
+            switch()
+            sample = samples[size]
+            for query in QUERIES:
+                before = _once(baseline)
+                took = _once(lambda q=query: search(q))
+                sample.baselines.append(before)
+                sample.times.setdefault(query, []).append(took)
+                sample.ratios.setdefault(query, []).append(took / before)
+    return {size: sample.medians() for size, sample in samples.items()}
+
+
+@dataclass
+class _Samples:
+    baselines: list[float] = field(default_factory=list)
+    times: dict[str, list[float]] = field(default_factory=dict)
+    ratios: dict[str, list[float]] = field(default_factory=dict)
+
+    def medians(self) -> Timings:
+        return Timings(
+            baseline=statistics.median(self.baselines),
+            times={query: statistics.median(x) for query, x in self.times.items()},
+            ratios={query: statistics.median(x) for query, x in self.ratios.items()},
+        )
 
 
 def _corpus_text() -> str:
@@ -151,8 +173,23 @@ def _import_issues(text: str, first: int, last: int) -> None:
                     item.tags.add(*tags)
 
 
+def _database(connections, name: str):
+    """Return a connection of its own to a new test database for `name`, migrated."""
+    current = connections["default"]
+    settings = copy.deepcopy(current.settings_dict)
+    settings["NAME"] = f"{settings['NAME']}_{name}"
+    if current.vendor == "sqlite":
+        # Two in-memory databases, each kept by its own open connection.
+        settings["TEST"]["NAME"] = f"file:bench_search_{name}?mode=memory&cache=shared"
+    database = type(current)(settings, "default")
+    connections["default"] = database
+    database.creation.create_test_db(verbosity=0, autoclobber=True)
+    return database
+
+
 def measure(url: str) -> None:
-    """Build the corpus in a test database at `url`, time the queries, print the table."""
+    """Build the corpus at both sizes in two test databases at `url`, time the
+    queries on both in alternation, print the table."""
     sys.path.insert(0, str(ROOT))
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.test_settings"
     os.environ["DATABASE_URL"] = url
@@ -161,20 +198,32 @@ def measure(url: str) -> None:
 
     django.setup()
 
+    from django.core.cache import cache
     from django.core.management import call_command
-    from django.db import connection
+    from django.db import connections
     from django.http import HttpResponse
     from django.test import Client, override_settings
     from django.test.utils import setup_test_environment
     from django.urls import include, path
 
     from newsletter.models import Item
+    from newsletter.search import snapshot
 
     setup_test_environment()
-    connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    text = _corpus_text()
+    databases, counts = {}, {}
     try:
-        call_command("loaddata", "projects", "sections", verbosity=0)
-        text = _corpus_text()
+        for size, issues in (("small", 1), ("large", ISSUES)):
+            database = databases[size] = _database(connections, size)
+            call_command("loaddata", "projects", "sections", verbosity=0)
+            _import_issues(text, 0, issues)
+            if database.vendor == "postgresql":
+                # What autovacuum does on a live site after thousands of new rows:
+                # fresh planner statistics, and the visibility map set, so that
+                # reading a row no longer first checks whether its writer committed.
+                with database.cursor() as cursor:
+                    cursor.execute("VACUUM ANALYZE")
+            counts[size] = Item.objects.public().count()
         client = Client()
 
         def baseline_view(request):
@@ -184,7 +233,22 @@ def measure(url: str) -> None:
         urls.urlpatterns = [path("baseline/", baseline_view), path("", include("config.urls"))]
         sys.modules["bench_search_urls"] = urls
 
-        def measured(remembered: bool = False) -> Timings:
+        def switch(size: str) -> Callable[[], None]:
+            def to_size() -> None:
+                # Both databases start at the same site generation, under which
+                # the snapshot and the remembered answers are kept: drop them,
+                # then ask every query once, as the live site has already.
+                connections["default"] = databases[size]
+                if Item.objects.public().count() != counts[size]:
+                    raise RuntimeError(f"the {size} database is not the one switched to")
+                snapshot.forget()
+                cache.clear()
+                for query in QUERIES:
+                    client.get("/search/", {"q": query})
+
+            return to_size
+
+        def measured(remembered: bool = False) -> dict[str, Timings]:
             seconds = 3600 if remembered else 0
             # The page cache off: this measures search, not the cached page.
             with override_settings(
@@ -193,37 +257,29 @@ def measure(url: str) -> None:
                 DIGEST_SEARCH_CACHE_SECONDS=seconds,
                 PAGE_CACHE_SECONDS=0,
             ):
-                for query in QUERIES:  # warm: jieba's dictionary, compiled patterns
-                    client.get("/search/", {"q": query})
                 return _rounds(
-                    lambda: client.get("/baseline/"), lambda q: client.get("/search/", {"q": q})
+                    {size: switch(size) for size in databases},
+                    lambda: client.get("/baseline/"),
+                    lambda q: client.get("/search/", {"q": q}),
                 )
 
-        _import_issues(text, 0, 1)
-        small_count = Item.objects.public().count()
-        small, small_again = measured(), measured(remembered=True)
-        _import_issues(text, 1, ISSUES)
-        if connection.vendor == "postgresql":
-            # What autovacuum does on a live site after thousands of new rows:
-            # fresh planner statistics, and the visibility map set, so that
-            # reading a row no longer first checks whether its writer committed.
-            with connection.cursor() as cursor:
-                cursor.execute("VACUUM ANALYZE")
-        large_count = Item.objects.public().count()
-        large, large_again = measured(), measured(remembered=True)
+        first, again = measured(), measured(remembered=True)
     finally:
-        connection.creation.destroy_test_db(connection.settings_dict["NAME"], verbosity=0)
+        for database in databases.values():
+            connections["default"] = database
+            database.creation.destroy_test_db(database.settings_dict["NAME"], verbosity=0)
+    small, large = counts["small"], counts["large"]
     print(
-        f"  trivial view: {small.baseline:.2f} ms at {small_count} items,"
-        f" {large.baseline:.2f} ms at {large_count} items (= 1.0x)"
+        f"  trivial view: {first['small'].baseline:.2f} ms at {small} items,"
+        f" {first['large'].baseline:.2f} ms at {large} items (= 1.0x)"
     )
     print(
-        f"  {'query':24s} {'@' + str(small_count):>8s} {'@' + str(large_count):>9s}"
+        f"  {'query':24s} {'@' + str(small):>8s} {'@' + str(large):>9s}"
         f" {'x view':>7s} {'growth':>7s}   {'wall growth':>11s}"
     )
-    _table(small, large)
+    _table(first["small"], first["large"])
     print("  asked again (remembered answers):")
-    _table(small_again, large_again)
+    _table(again["small"], again["large"])
 
 
 def _table(small: Timings, large: Timings) -> None:
