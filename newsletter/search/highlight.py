@@ -83,26 +83,31 @@ class Marker:
         ordered = sorted(set(terms), key=lambda term: sum(map(len, term.tokens)), reverse=True)
         patterns = [term_pattern(term) for term in ordered]
         self.pattern = re.compile("|".join(patterns), re.IGNORECASE)
-        self.exact = re.compile("|".join(patterns))
-        self.searches = [re.compile(pattern).search for pattern in patterns]
+        # Each term on its own, matched as written (on lower-cased text).
+        self.terms = [re.compile(pattern) for pattern in patterns]
         self.cased = any(token != token.upper() for term in ordered for token in term.tokens)
 
     def spans(self, text: str) -> list[tuple[int, int]]:
         """Return (start, end) of each term found in `text`, in order, none overlapping."""
-        lowered = text.lower() if self.cased and len(text) >= SHORT_TEXT else text
-        if len(text) < SHORT_TEXT or len(lowered) != len(text):
-            # A short text is read sooner than it is lower-cased; lower-casing
-            # may lengthen a letter (İ), and then positions would not agree.
-            return [match.span() for match in self.pattern.finditer(text)]
-        if len(self.searches) == 1:
-            return [match.span() for match in self.exact.finditer(lowered)]
+        # A short text is read sooner than it is lower-cased.
+        if len(text) < SHORT_TEXT:
+            return self._alternation(text)
+        lowered = text.lower() if self.cased else text
+        if len(lowered) != len(text):
+            # Lower-casing lengthened a letter (İ): positions would not agree.
+            return self._alternation(text)
+        if len(self.terms) == 1:
+            return [match.span() for match in self.terms[0].finditer(lowered)]
         return self._merged(lowered)
+
+    def _alternation(self, text: str) -> list[tuple[int, int]]:
+        return [match.span() for match in self.pattern.finditer(text)]
 
     def _merged(self, text: str) -> list[tuple[int, int]]:
         # Each term's next match from the current position; the first of them
         # in the text wins, and on a tie the longest term (listed first),
         # whose match there is the alternation's.
-        searches = self.searches
+        searches = [term.search for term in self.terms]
         found = [search(text) for search in searches]
         spans: list[tuple[int, int]] = []
         position = 0
