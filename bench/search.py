@@ -30,12 +30,15 @@ snapshot of the public items, read once per site generation, is warm, as
 after a live site's first search) and asked again (the facets, ranked
 page and suggestions remembered under the site's generation; see
 newsletter/search/cache.py).
-Each query is timed in rounds, alternating with the trivial view, and its
-ratio is the median of its time over the trivial view's timed just before
-it: a machine that slows down for a while (a shared virtual machine does)
-slows both alike. Growth is the ratio at 5,040 items over the ratio at 42;
-the trivial view does the same work at both sizes. The wall
-times' growth is printed beside it.
+Each round times every query once at each size, each just after the trivial
+view; a round's baseline at a size is the median of its trivial views there
+(one timing of a half-millisecond view is noisy on its own). A query's ratio
+in a round is its time over that baseline, and its growth in a round is the
+ratio at 5,040 items over the ratio at 42, the two measured seconds apart:
+the table prints the median over the rounds of each, so a machine that
+slows down for a while (a shared virtual machine does) slows both sides of
+every pair alike. The trivial view does the same work at both sizes. The
+wall times' growth, the median of each round's, is printed beside it.
 Targets: each query within 40 times the trivial view (aim for 10), and
 within twice its own time at 42 items; "ok" or "MISSED" judges both.
 """
@@ -47,7 +50,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -89,11 +92,25 @@ def run() -> None:
 
 @dataclass(frozen=True)
 class Timings:
-    """One size's measurements, in milliseconds and as ratios to the trivial view."""
+    """One query's medians over the rounds: its times in milliseconds at each
+    size, its ratio to the trivial view at 5,040 items, and the growths."""
+
+    small: float
+    large: float
+    ratio: float
+    growth: float
+    wall_growth: float
+
+
+@dataclass(frozen=True)
+class Round:
+    """One size's timings in one round: the trivial view's median, each query's time."""
 
     baseline: float
     times: dict[str, float]
-    ratios: dict[str, float]
+
+    def ratio(self, query: str) -> float:
+        return self.times[query] / self.baseline
 
 
 def _once(function) -> float:
@@ -102,36 +119,44 @@ def _once(function) -> float:
     return (time.perf_counter() - start) * 1000
 
 
-def _rounds(sizes: dict[str, Callable[[], None]], baseline, search) -> dict[str, Timings]:
-    """Time `baseline()` and `search(query)` for each query in alternation, ROUNDS
-    times, at every size in each round: `sizes` maps a size to the function
-    that switches the site to it."""
-    samples = {size: _Samples() for size in sizes}
+def _round(baseline, search) -> Round:
+    """Time each query once, each just after the trivial view."""
+    baselines, times = [], {}
+    for query in QUERIES:
+        baselines.append(_once(baseline))
+        times[query] = _once(lambda q=query: search(q))
+    return Round(baseline=statistics.median(baselines), times=times)
+
+
+def _rounds(
+    switch: Callable[[str], None], baseline, search
+) -> tuple[dict[str, float], dict[str, Timings]]:
+    """Measure ROUNDS rounds, each at the small size then the large (`switch(size)`
+    moves the site there); return the trivial view's median time at each
+    size and each query's `Timings`."""
+    pairs: list[tuple[Round, Round]] = []
     for _ in range(ROUNDS):
-        for size, switch in sizes.items():
-            switch()
-            sample = samples[size]
-            for query in QUERIES:
-                before = _once(baseline)
-                took = _once(lambda q=query: search(q))
-                sample.baselines.append(before)
-                sample.times.setdefault(query, []).append(took)
-                sample.ratios.setdefault(query, []).append(took / before)
-    return {size: sample.medians() for size, sample in samples.items()}
-
-
-@dataclass
-class _Samples:
-    baselines: list[float] = field(default_factory=list)
-    times: dict[str, list[float]] = field(default_factory=dict)
-    ratios: dict[str, list[float]] = field(default_factory=dict)
-
-    def medians(self) -> Timings:
-        return Timings(
-            baseline=statistics.median(self.baselines),
-            times={query: statistics.median(x) for query, x in self.times.items()},
-            ratios={query: statistics.median(x) for query, x in self.ratios.items()},
+        measured = []
+        for size in ("small", "large"):
+            switch(size)
+            measured.append(_round(baseline, search))
+        pairs.append((measured[0], measured[1]))
+    median = statistics.median
+    timings = {
+        query: Timings(
+            small=median(small.times[query] for small, _ in pairs),
+            large=median(large.times[query] for _, large in pairs),
+            ratio=median(large.ratio(query) for _, large in pairs),
+            growth=median(large.ratio(query) / small.ratio(query) for small, large in pairs),
+            wall_growth=median(large.times[query] / small.times[query] for small, large in pairs),
         )
+        for query in QUERIES
+    }
+    baselines = {
+        "small": median(small.baseline for small, _ in pairs),
+        "large": median(large.baseline for _, large in pairs),
+    }
+    return baselines, timings
 
 
 def _corpus_text() -> str:
@@ -233,22 +258,19 @@ def measure(url: str) -> None:
         urls.urlpatterns = [path("baseline/", baseline_view), path("", include("config.urls"))]
         sys.modules["bench_search_urls"] = urls
 
-        def switch(size: str) -> Callable[[], None]:
-            def to_size() -> None:
-                # Both databases start at the same site generation, under which
-                # the snapshot and the remembered answers are kept: drop them,
-                # then ask every query once, as the live site has already.
-                connections["default"] = databases[size]
-                if Item.objects.public().count() != counts[size]:
-                    raise RuntimeError(f"the {size} database is not the one switched to")
-                snapshot.forget()
-                cache.clear()
-                for query in QUERIES:
-                    client.get("/search/", {"q": query})
+        def switch(size: str) -> None:
+            # Both databases start at the same site generation, under which
+            # the snapshot and the remembered answers are kept: drop them,
+            # then ask every query once, as the live site has already.
+            connections["default"] = databases[size]
+            if Item.objects.public().count() != counts[size]:
+                raise RuntimeError(f"the {size} database is not the one switched to")
+            snapshot.forget()
+            cache.clear()
+            for query in QUERIES:
+                client.get("/search/", {"q": query})
 
-            return to_size
-
-        def measured(remembered: bool = False) -> dict[str, Timings]:
+        def measured(remembered: bool = False):
             seconds = 3600 if remembered else 0
             # The page cache off: this measures search, not the cached page.
             with override_settings(
@@ -258,38 +280,36 @@ def measure(url: str) -> None:
                 PAGE_CACHE_SECONDS=0,
             ):
                 return _rounds(
-                    {size: switch(size) for size in databases},
+                    switch,
                     lambda: client.get("/baseline/"),
                     lambda q: client.get("/search/", {"q": q}),
                 )
 
-        first, again = measured(), measured(remembered=True)
+        (baselines, first), (_, again) = measured(), measured(remembered=True)
     finally:
         for database in databases.values():
             connections["default"] = database
             database.creation.destroy_test_db(database.settings_dict["NAME"], verbosity=0)
     small, large = counts["small"], counts["large"]
     print(
-        f"  trivial view: {first['small'].baseline:.2f} ms at {small} items,"
-        f" {first['large'].baseline:.2f} ms at {large} items (= 1.0x)"
+        f"  trivial view: {baselines['small']:.2f} ms at {small} items,"
+        f" {baselines['large']:.2f} ms at {large} items (= 1.0x)"
     )
     print(
         f"  {'query':24s} {'@' + str(small):>8s} {'@' + str(large):>9s}"
         f" {'x view':>7s} {'growth':>7s}   {'wall growth':>11s}"
     )
-    _table(first["small"], first["large"])
+    _table(first)
     print("  asked again (remembered answers):")
-    _table(again["small"], again["large"])
+    _table(again)
 
 
-def _table(small: Timings, large: Timings) -> None:
-    for query in QUERIES:
-        ratio = large.ratios[query]
-        growth = ratio / small.ratios[query]
+def _table(timings: dict[str, Timings]) -> None:
+    for query, timing in timings.items():
         print(
-            f"  {query:24s} {small.times[query]:6.2f}ms {large.times[query]:7.2f}ms"
-            f" {ratio:6.1f}x {growth:6.2f}x   {large.times[query] / small.times[query]:10.2f}x"
-            f"  {_verdict(ratio, growth)}"
+            f"  {query:24s} {timing.small:6.2f}ms {timing.large:7.2f}ms"
+            f" {timing.ratio:6.1f}x {timing.growth:6.2f}x   {timing.wall_growth:10.2f}x"
+            f"  {_verdict(timing.ratio, timing.growth)}"
         )
 
 
