@@ -75,8 +75,10 @@ class Marker:
     text, where a single term matched as written is searched for as a
     string, several times faster. So a long text is lower-cased once (the
     tokens are lower-case) when the terms have letters with a case, and each
-    term is searched for on its own; at the first place any term is found,
-    the longest found there wins, as the alternation would choose.
+    term is searched for on its own. Where no two terms' matches overlap,
+    those are the marks; where some do, the terms are searched in step: at
+    the first place any term is found, the longest found there wins, as the
+    alternation would choose.
     """
 
     def __init__(self, terms: list[Term]) -> None:
@@ -96,8 +98,16 @@ class Marker:
         if len(lowered) != len(text):
             # Lower-casing lengthened a letter (İ): positions would not agree.
             return self._alternation(text)
+        spans = [match.span() for term in self.terms for match in term.finditer(lowered)]
         if len(self.terms) == 1:
-            return [match.span() for match in self.terms[0].finditer(lowered)]
+            return spans
+        # Each term's matches found on their own: when none overlaps another,
+        # they are the alternation's (it could not have skipped any of them,
+        # and it finds nothing they miss), and are used in order. Otherwise
+        # the terms are searched in step.
+        spans.sort()
+        if all(end <= start for (_, end), (start, _) in pairwise(spans)):
+            return spans
         return self._merged(lowered)
 
     def _alternation(self, text: str) -> list[tuple[int, int]]:

@@ -38,7 +38,8 @@ MATCHES_BATCH = 500
 class SearchBackend:
     """A database's full-text index. Subclasses say how to match and score."""
 
-    # The table the queries read the index from, and its column holding the item id.
+    # The table `matches_sql` and `rescore` read the index from, and its
+    # column holding the item id.
     source: str
     key: str
     # Whether `score` ranks the best match lowest (bm25) or highest (ts_rank_cd).

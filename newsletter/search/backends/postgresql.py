@@ -7,9 +7,11 @@ remark C, body D; `head` holds the title streams alone (migration 0012), and
 ("'1 35'", migration 0015). Matches are found through the GIN index over the
 document and the pairs (`newsletter_search_matches`), which reads no
 document for a word or a phrase of two (a longer phrase opens the documents
-holding all its pairs); only the window of candidates being scored has its
-document read. Queries are written as tsquery text and cast, never passed
-through the text-search parser, which would cut the tokens again.
+holding all its pairs). Only the window of candidates being scored has its
+document read, from a copy kept in the row of a table of its own,
+`newsletter_search_scoring` (migration 0016), rather than from TOAST.
+Queries are written as tsquery text and cast, never passed through the
+text-search parser, which would cut the tokens again.
 Names and words are compared by trigram similarity (pg_trgm).
 """
 
@@ -22,6 +24,8 @@ from newsletter.search.backends.base import SQL, WEIGHTS, SearchBackend
 from newsletter.search.query import Conjunction, Query, Term
 
 TABLE = "newsletter_searchentry"
+# Each entry's document again, read by item id when a window is scored.
+SCORING = "newsletter_search_scoring"
 # ts_rank_cd takes the weights of D, C, B, A, in that order.
 RANK_WEIGHTS = "{" + ", ".join(str(WEIGHTS[weight]) for weight in "DCBA") + "}"
 # ts_rank_cd's normalisation 1: divide by 1 + the logarithm of the length.
@@ -83,23 +87,22 @@ def tsquery(query: Query) -> str:
 
 
 class PostgreSQLBackend(SearchBackend):
-    source = TABLE
-    key = f"{TABLE}.item_id"
-
-    def match_condition(self, query: Query) -> SQL:
-        return f"({TABLE}.document || {TABLE}.pairs) @@ %s::tsquery", [tsquery(query)]
+    # Matches are read through newsletter_search_matches (`matches_sql`); the
+    # source is what a window is scored from.
+    source = SCORING
+    key = f"{SCORING}.item_id"
 
     def phrase_condition(self, query: Query, ids: list[int]) -> SQL | None:
         phrase = query.phrase
         if phrase is None:
             return None
-        return f"{TABLE}.document @@ %s::tsquery", [_phrase(phrase)]
+        return f"{SCORING}.document @@ %s::tsquery", [_phrase(phrase)]
 
     lower_score_is_better = False
 
     def score(self, query: Query) -> SQL:
         return (
-            f"ts_rank_cd(%s::float4[], {TABLE}.document, %s::tsquery, %s)",
+            f"ts_rank_cd(%s::float4[], {SCORING}.document, %s::tsquery, %s)",
             [RANK_WEIGHTS, tsquery_positive(query), RANK_NORMALIZATION],
         )
 
@@ -142,4 +145,4 @@ class PostgreSQLBackend(SearchBackend):
     def optimize(self) -> None:
         # Fresh statistics, so the planner knows the GIN index is worth using.
         with connection.cursor() as cursor:
-            cursor.execute(f"ANALYZE {TABLE}")
+            cursor.execute(f"ANALYZE {TABLE}, {SCORING}")

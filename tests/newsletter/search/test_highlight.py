@@ -149,6 +149,14 @@ def test_the_marker_finds_what_one_pattern_of_all_its_terms_ignoring_case_finds(
         assert marker.spans(repeated) == expected
 
 
+def test_in_a_long_text_a_term_inside_a_longer_one_is_not_marked_apart():
+    """Searched term by term, "api" is also found inside "Gateway API": there the
+    longer term is the one mark, as in a short text."""
+    text = "The Gateway API spec names an API. " * (SHORT_TEXT // 10)
+    expected = "The <mark>Gateway API</mark> spec names an <mark>API</mark>. "
+    assert _marked(text, '"gateway api" api') == expected * (SHORT_TEXT // 10)
+
+
 def test_a_letter_that_lower_cases_longer_leaves_the_marks_in_place():
     """İ lower-cases to two characters; the marks still fall on the terms."""
     text = "İstanbul KubeCon: Kubernetes. " + "Filler. " * SHORT_TEXT

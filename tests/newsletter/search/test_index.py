@@ -272,6 +272,39 @@ def test_postgresql_writes_index_entries_straight_into_the_gin_index(db):
         assert cursor.fetchone()[0] == ["fastupdate=off"]
 
 
+def _documents(table: str) -> dict[int, str]:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT item_id, document::text FROM {table}")  # noqa: S608 - ours
+        return dict(cursor.fetchall())
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the scoring copy is PostgreSQL's")
+def test_postgresql_keeps_a_copy_of_every_document_in_the_row_for_scoring(db):
+    """The window is scored from newsletter_search_scoring (migration 0016): it
+    holds each entry's document, whatever writes the entries, and keeps it in
+    the row rather than in TOAST."""
+    first, second = public_item(title="Helm 4 发布"), public_item(title="Argo 3 发布")
+    assert _documents("newsletter_search_scoring") == _documents("newsletter_searchentry")
+    assert set(_documents("newsletter_search_scoring")) == {first.pk, second.pk}
+    SearchEntry.objects.filter(item=first).update(body="新的 正文 linkerd")
+    assert "'linkerd':" in _documents("newsletter_search_scoring")[first.pk]
+    assert ranked_public_ids(parse_query("linkerd"), limit=5) == [first.pk]
+    second.delete()
+    assert set(_documents("newsletter_search_scoring")) == {first.pk}
+    assert search_index_rebuild() == 1
+    assert _documents("newsletter_search_scoring") == _documents("newsletter_searchentry")
+    with connection.cursor() as cursor:
+        # Django's foreign keys are checked at commit; TRUNCATE wants them done.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("TRUNCATE newsletter_searchentry")
+        cursor.execute(
+            "SELECT count(*), (SELECT attstorage FROM pg_attribute WHERE attname = 'document'"
+            " AND attrelid = 'newsletter_search_scoring'::regclass)"
+            " FROM newsletter_search_scoring"
+        )
+        assert cursor.fetchone() == (0, "m")
+
+
 def test_texts_indexed_before_passages_were_kept_one_a_line_are_split(db):
     """Migration 0014 rewrites the old form (the body and remark, a block a
     line) as `passage_lines` would; texts already in the new form stay."""
