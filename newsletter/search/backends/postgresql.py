@@ -5,7 +5,8 @@ from the token streams (migration 0006), weighted title A, original title B,
 remark C, body D; `head` holds the title streams alone (migration 0012), and
 `pairs` the pairs of words that stand next to each other, as lexemes
 ("'1 35'", migration 0015). Matches are found through the GIN index over the
-document and the pairs (`newsletter_search_matches`), which reads no
+document and the pairs (`newsletter_search_matches`, or as two arrays
+`newsletter_search_match_lists`, migration 0017), which reads no
 document for a word or a phrase of two (a longer phrase opens the documents
 holding all its pairs). Only the window of candidates being scored has its
 document read, from a copy kept in the row of a table of its own,
@@ -135,6 +136,19 @@ class PostgreSQLBackend(SearchBackend):
             "SELECT item_id, in_title FROM newsletter_search_matches(%s::tsquery, %s::tsquery)",
             [tsquery(query), tsquery_positive(query)],
         )
+
+    def match_lists(self, query: Query) -> tuple[list[int], set[int]]:
+        # One row of two arrays (migration 0017): the 3,600 matches of a broad
+        # word cost 0.9 ms more as rows, stored by the function one by one
+        # and sorted into the two lists in Python.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT every, in_title"
+                " FROM newsletter_search_match_lists(%s::tsquery, %s::tsquery)",
+                [tsquery(query), tsquery_positive(query)],
+            )
+            every, in_title = cursor.fetchone()
+        return every, set(in_title)
 
     def window_condition(self, query: Query, ids: list[int]) -> SQL:
         # The ids matched a moment ago: looked up by key, not matched again.
