@@ -13,6 +13,7 @@ import time_machine
 from django.apps import apps
 from django.core.management import call_command
 from django.db import connection, transaction
+from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 from django.utils import timezone
 from reversion.models import Version
@@ -303,6 +304,24 @@ def test_postgresql_keeps_a_copy_of_every_document_in_the_row_for_scoring(db):
             " FROM newsletter_search_scoring"
         )
         assert cursor.fetchone() == (0, "m")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the scoring copy is PostgreSQL's")
+@pytest.mark.django_db(transaction=True)
+def test_postgresql_migrating_fills_the_scoring_copy_from_the_entries_there():
+    """Migration 0016 copies the documents of the entries indexed before it;
+    undone and done again, search ranks as before."""
+    item = public_item(title="Helm 4 发布", body="linkerd")
+    executor = MigrationExecutor(connection)
+    executor.migrate([("newsletter", "0015_search_word_pairs")])
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_regclass('newsletter_search_scoring')")
+        assert cursor.fetchone() == (None,)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes("newsletter"))
+    assert set(_documents("newsletter_search_scoring")) == {item.pk}
+    assert _documents("newsletter_search_scoring") == _documents("newsletter_searchentry")
+    assert ranked_public_ids(parse_query("linkerd"), limit=5) == [item.pk]
 
 
 def test_texts_indexed_before_passages_were_kept_one_a_line_are_split(db):
