@@ -126,7 +126,9 @@ def search_index_rebuild() -> int:
 
     For after a change to the segmentation (analysis, domain words) or the
     Markdown pipeline. One transaction: searches see the old index until it
-    commits. Returns the number of items indexed.
+    commits. The index is then tidied (`SearchBackend.optimize`), after the
+    commit when the caller holds no transaction of its own, so that the
+    space of the old entries is used again. Returns the number of items indexed.
     """
     count = 0
     with transaction.atomic():
@@ -138,5 +140,5 @@ def search_index_rebuild() -> int:
                 Item.objects.filter(pk__in=ids[start : start + REBUILD_BATCH]).order_by("pk")
             )
         generation_bump()
-        backend().optimize()
+    backend().optimize()
     return count

@@ -77,7 +77,8 @@ class SearchBackend:
         raise NotImplementedError
 
     def optimize(self) -> None:
-        """Tidy the index after a rebuild."""
+        """Tidy the index after a rebuild (committed, unless the caller holds a
+        transaction of its own)."""
         raise NotImplementedError
 
     def matches_sql(self, query: Query) -> SQL:

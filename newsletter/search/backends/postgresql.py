@@ -21,6 +21,7 @@ from itertools import pairwise
 
 from django.db import connection
 
+from newsletter.models import SearchWord
 from newsletter.search.backends.base import SQL, WEIGHTS, SearchBackend
 from newsletter.search.query import Conjunction, Query, Term
 
@@ -158,5 +159,14 @@ class PostgreSQLBackend(SearchBackend):
 
     def optimize(self) -> None:
         # Fresh statistics, so the planner knows the GIN index is worth using.
+        # A rebuild leaves every old entry behind as a dead row: without a
+        # VACUUM each rebuild adds the index's whole size again (four rebuilds
+        # of 840 items: 10 MB of entries became 39), with one the next rebuild
+        # reuses the space. VACUUM cannot run in a transaction; inside one
+        # (a caller's own, a test's) the statistics alone are refreshed.
+        tables = f"{TABLE}, {SCORING}, {SearchWord._meta.db_table}"
         with connection.cursor() as cursor:
-            cursor.execute(f"ANALYZE {TABLE}, {SCORING}")
+            if connection.in_atomic_block:
+                cursor.execute(f"ANALYZE {tables}")
+            else:
+                cursor.execute(f"VACUUM (ANALYZE) {tables}")
