@@ -7,6 +7,7 @@ word, since tokens are letters and digits only (`analysis`).
 """
 
 import difflib
+import json
 
 from django.db import connection
 from django.db.models import Q
@@ -48,11 +49,6 @@ def fts5_query(query: Query) -> str:
         return positive
     excluded = " OR ".join(_conjunction(c) for c in query.excluded)
     return f"({positive}) NOT ({excluded})"
-
-
-def _ids(listed: str | None) -> list[int]:
-    # group_concat's list of ids, comma-separated; NULL when nothing matched.
-    return list(map(int, listed.split(","))) if listed else []
 
 
 def _span(ids: list[int]) -> SQL:
@@ -109,17 +105,19 @@ class SQLiteBackend(SearchBackend):
         return sql, [*match_params, *span_params, *ids]
 
     def match_lists(self, query: Query) -> tuple[list[int], set[int]]:
-        # Each list read as one string: Python's sqlite3 takes about half a
-        # microsecond to hand over a row, so the 3,600 matches of a broad
-        # word cost more to fetch row by row (2 ms) than to find.
+        # Each list read as one JSON array: Python's sqlite3 takes about half
+        # a microsecond to hand over a row, so the 3,600 matches of a broad
+        # word cost more to fetch row by row (2 ms) than to find, and
+        # json.loads reads the numbers in C, where splitting a
+        # comma-separated list and converting each piece took twice as long.
         sql = (
-            f"SELECT (SELECT group_concat(rowid) FROM {TABLE} WHERE {TABLE} MATCH %s),"
-            f" (SELECT group_concat(rowid) FROM {TABLE} WHERE {TABLE} MATCH %s)"
+            f"SELECT (SELECT json_group_array(rowid) FROM {TABLE} WHERE {TABLE} MATCH %s),"
+            f" (SELECT json_group_array(rowid) FROM {TABLE} WHERE {TABLE} MATCH %s)"
         )
         with connection.cursor() as cursor:
             cursor.execute(sql, [fts5_query(query), fts5_title(query)])
             every, in_title = cursor.fetchone()
-        return _ids(every), set(_ids(in_title))
+        return json.loads(every), set(json.loads(in_title))
 
     def similar_words(self, word: str, *, limit: int) -> list[str]:
         # No trigram index here: the words of about the same length that share
