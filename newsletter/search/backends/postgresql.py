@@ -160,7 +160,7 @@ class PostgreSQLBackend(SearchBackend):
     def optimize(self) -> None:
         # Fresh statistics, so the planner knows the GIN index is worth using.
         # A rebuild leaves every old entry behind as a dead row: without a
-        # VACUUM each rebuild adds the index's whole size again (four rebuilds
+        # VACUUM each rebuild adds the index's whole size again (three rebuilds
         # of 840 items: 10 MB of entries became 39), with one the next rebuild
         # reuses the space. VACUUM cannot run in a transaction; inside one
         # (a caller's own, a test's) the statistics alone are refreshed.
