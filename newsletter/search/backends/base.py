@@ -67,6 +67,12 @@ class SearchBackend:
         """Return the WHERE condition selecting the rows of `ids` to score for `query`."""
         raise NotImplementedError
 
+    def match_lists(self, query: Query) -> tuple[list[int], set[int]]:
+        """Return the ids of every indexed item matching `query`, in no order,
+        and the set of those whose title streams hold the whole query. One
+        query, one row: what `matches` yields, read as two lists at once."""
+        raise NotImplementedError
+
     def similar_words(self, word: str, *, limit: int) -> list[str]:
         """Return up to `limit` indexed Latin words spelled like `word`, closest first."""
         raise NotImplementedError
@@ -98,17 +104,6 @@ class SearchBackend:
             # `in_title` is a bool on PostgreSQL, 0 or 1 on SQLite: either reads true.
             while batch := cursor.fetchmany(MATCHES_BATCH):
                 yield from batch
-
-    def match_lists(self, query: Query) -> tuple[list[int], set[int]]:
-        """Return the ids of every indexed item matching `query`, in no order,
-        and the set of those whose title streams hold the whole query. One query."""
-        every: list[int] = []
-        in_title: set[int] = set()
-        for pk, title_match in self.matches(query):
-            every.append(pk)
-            if title_match:
-                in_title.add(pk)
-        return every, in_title
 
     def result_rows(self, ids: list[int]) -> list[tuple]:
         """Return (id, title, issue slug, issue title, section name, indexed text)

@@ -118,7 +118,8 @@ def test_results_across_windows_are_scored_in_one_query(archive, settings):
     "text", ["envoy", "其他新闻", '"顺便提到 envoy" -无关', "envoy OR 无关", "nothing-here"]
 )
 def test_the_match_lists_are_the_matches_read_row_by_row(archive, text):
-    """SQLite reads the lists as strings in one row; they hold the same ids and title flags."""
+    """Each backend reads the lists in one row (SQLite as JSON, PostgreSQL as
+    arrays); they hold the same ids and title flags as the rows."""
     query = parse_query(text)
     every, in_title = backend().match_lists(query)
     rows = backend().matches(query)
