@@ -3,6 +3,8 @@
 
 from django.db import migrations
 
+from newsletter.migrations._postgresql import postgresql_only
+
 # One ALTER TABLE, so that the rewrite adding the column lays every row out
 # the new way: the long token streams and the document out of the row, only
 # the item, the title's own small tsvector (`head`) and pointers in it. The
@@ -38,21 +40,12 @@ POSTGRESQL_BACKWARD = [
 ]
 
 
-def _run(statements):
-    def run(apps, schema_editor):
-        # SQLite's FTS5 table needs nothing: it finds matches in its own index.
-        if schema_editor.connection.vendor == "postgresql":
-            for statement in statements:
-                schema_editor.execute(statement, params=None)
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("newsletter", "0011_site_generation"),
     ]
 
     operations = [
-        migrations.RunPython(_run(POSTGRESQL_FORWARD), _run(POSTGRESQL_BACKWARD)),
+        # SQLite's FTS5 table needs nothing: it finds matches in its own index.
+        postgresql_only(POSTGRESQL_FORWARD, POSTGRESQL_BACKWARD),
     ]

@@ -14,6 +14,8 @@
 
 from django.db import migrations
 
+from newsletter.migrations._postgresql import postgresql_only
+
 STREAMS = (
     "title",
     "title_parts",
@@ -72,22 +74,13 @@ POSTGRESQL_BACKWARD = [
 ]
 
 
-def _run(statements):
-    def run(apps, schema_editor):
-        # SQLite's FTS5 index keeps positions in its own index: a phrase costs
-        # it no document reads.
-        if schema_editor.connection.vendor == "postgresql":
-            for statement in statements:
-                schema_editor.execute(statement, params=None)
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("newsletter", "0014_search_text_passages"),
     ]
 
     operations = [
-        migrations.RunPython(_run(POSTGRESQL_FORWARD), _run(POSTGRESQL_BACKWARD)),
+        # SQLite's FTS5 index keeps positions in its own index: a phrase costs
+        # it no document reads.
+        postgresql_only(POSTGRESQL_FORWARD, POSTGRESQL_BACKWARD),
     ]

@@ -13,6 +13,8 @@
 
 from django.db import migrations
 
+from newsletter.migrations._postgresql import postgresql_only
+
 POSTGRESQL_FORWARD = [
     "CREATE TABLE newsletter_search_scoring (item_id bigint PRIMARY KEY, document tsvector)",
     "ALTER TABLE newsletter_search_scoring ALTER COLUMN document SET STORAGE MAIN",
@@ -59,21 +61,12 @@ POSTGRESQL_BACKWARD = [
 ]
 
 
-def _run(statements):
-    def run(apps, schema_editor):
-        # SQLite's FTS5 table keeps no document to read: bm25 reads its own index.
-        if schema_editor.connection.vendor == "postgresql":
-            for statement in statements:
-                schema_editor.execute(statement, params=None)
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("newsletter", "0015_search_word_pairs"),
     ]
 
     operations = [
-        migrations.RunPython(_run(POSTGRESQL_FORWARD), _run(POSTGRESQL_BACKWARD)),
+        # SQLite's FTS5 table keeps no document to read: bm25 reads its own index.
+        postgresql_only(POSTGRESQL_FORWARD, POSTGRESQL_BACKWARD),
     ]

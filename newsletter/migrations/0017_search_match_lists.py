@@ -10,6 +10,8 @@
 
 from django.db import migrations
 
+from newsletter.migrations._postgresql import postgresql_only
+
 POSTGRESQL_FORWARD = [
     """
     CREATE FUNCTION newsletter_search_match_lists(whole_query tsquery, title_query tsquery)
@@ -28,21 +30,12 @@ POSTGRESQL_BACKWARD = [
 ]
 
 
-def _run(statements):
-    def run(apps, schema_editor):
-        # SQLite reads its two lists as two strings already (SQLiteBackend.match_lists).
-        if schema_editor.connection.vendor == "postgresql":
-            for statement in statements:
-                schema_editor.execute(statement, params=None)
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("newsletter", "0016_search_scoring_documents"),
     ]
 
     operations = [
-        migrations.RunPython(_run(POSTGRESQL_FORWARD), _run(POSTGRESQL_BACKWARD)),
+        # SQLite reads its two lists in one row already (SQLiteBackend.match_lists).
+        postgresql_only(POSTGRESQL_FORWARD, POSTGRESQL_BACKWARD),
     ]
